@@ -1,0 +1,323 @@
+//! The rule pack schema: the law as dated, cited data (OpenFisca style).
+//!
+//! Every number the engine uses is a [`Param`] with one [`Value`] per effective date, each
+//! carrying its [`Citation`] and [`Confidence`]. Provincial [`Layer`]s hold the local fund's
+//! values, keyed by the current province and, for merged provinces, the former province.
+//! The data itself lives in the `kc-rulepack` crate; this module only says its shape.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::{Line, Text};
+
+/// How sure we are that a value is the law (see the domain file's marks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Confidence {
+    /// Recalled or inferred; not verified.
+    R,
+    /// Secondary: an official news item, summary, Q&A or provincial copy.
+    S,
+    /// Verified in the legal text itself.
+    V,
+}
+
+impl Confidence {
+    /// The weaker of two marks: a result is only as sure as its least sure input.
+    pub fn min(self, other: Confidence) -> Confidence {
+        Ord::min(self, other)
+    }
+}
+
+/// Where a value comes from in the law.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    /// The document, e.g. `Thông tư 28/2018/TT-BTC`.
+    pub document: String,
+    /// Article, clause, point, e.g. `Điều 8 khoản 4`; empty when not known.
+    #[serde(default)]
+    pub provision: String,
+}
+
+impl std::fmt::Display for Citation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.provision.is_empty() {
+            f.write_str(&self.document)
+        } else {
+            write!(f, "{}, {}", self.document, self.provision)
+        }
+    }
+}
+
+/// What kind of value a parameter holds; its `value` strings must parse as this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Whole đồng.
+    Vnd,
+    /// A fraction `0..=1`.
+    Rate,
+    /// A positive decimal factor (e.g. the technology-line cap multiplier 1.5).
+    Factor,
+    /// A whole count (employees, years, times).
+    Count,
+    /// `true` / `false`.
+    Bool,
+    /// One of a fixed set of words the engine knows (e.g. the location test in force).
+    Choice,
+}
+
+/// One dated value of a parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Value {
+    /// In force from this date (inclusive) until the next value's `from`.
+    pub from: Date,
+    /// The value as text: decimals as strings (`"300000000"`, `"0.5"`), or a word.
+    pub value: String,
+    /// Where it comes from.
+    pub citation: Citation,
+    /// How sure we are.
+    pub confidence: Confidence,
+    /// Anything a reviewer should know (e.g. "verify against TT 64/2024").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Value {
+    /// The value as a decimal; `None` if it is not one (the data tests make sure it is).
+    pub fn decimal(&self) -> Option<Decimal> {
+        self.value.parse().ok()
+    }
+}
+
+/// A named, dated parameter of the law.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Param {
+    /// Stable id used by the engine, the trace, the widget and the exports
+    /// (e.g. `machinery.cap`).
+    pub id: String,
+    /// What the value strings hold.
+    pub kind: Kind,
+    /// Vietnamese label.
+    pub label_vi: String,
+    /// English label.
+    pub label_en: String,
+    /// Values in ascending `from` order.
+    pub values: Vec<Value>,
+}
+
+impl Param {
+    /// The value in force on `date`: the last one whose `from` is not after it.
+    pub fn at(&self, date: Date) -> Option<&Value> {
+        self.values.iter().rev().find(|v| v.from <= date)
+    }
+}
+
+/// The local fund's values of one province (or of one former province inside a merged one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    /// Stable id, e.g. `dong_thap.nq_08_2024`.
+    pub id: String,
+    /// Current (post-2025) province code the layer applies in.
+    pub province_code: u16,
+    /// Codename of the former province whose territory it covers, for merged provinces
+    /// that keep their former provinces' resolutions (e.g. `hai_duong`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub former_province: Option<String>,
+    /// Vietnamese name of the layer's issuer and territory, for display.
+    pub name: String,
+    /// Parameter overrides, same ids as the national ones.
+    pub params: Vec<Param>,
+}
+
+/// Province-level unit type after 2025.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProvinceKind {
+    /// Tỉnh (28 of them).
+    Tinh,
+    /// Thành phố trực thuộc trung ương (6 centrally-run cities).
+    ThanhPhoTrucThuocTrungUong,
+}
+
+/// Commune-level unit type after 2025.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommuneKind {
+    /// Xã.
+    Xa,
+    /// Phường.
+    Phuong,
+    /// Đặc khu.
+    DacKhu,
+}
+
+/// A former (pre-2025) province that is now part of a current one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormerProvince {
+    /// ASCII codename, e.g. `hai_duong`.
+    pub codename: String,
+    /// Vietnamese name, e.g. `Hải Dương`.
+    pub name: String,
+}
+
+/// A province-level unit in force since 2025-07-01.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Province {
+    /// GSO code.
+    pub code: u16,
+    /// Vietnamese name with diacritics.
+    pub name: String,
+    /// Province or centrally-run city.
+    pub kind: ProvinceKind,
+    /// ASCII codename.
+    pub codename: String,
+    /// Former provinces merged into it (empty when unchanged).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub formed_from: Vec<FormerProvince>,
+    /// How sure the merger composition is.
+    pub merger_confidence: Confidence,
+}
+
+/// A commune-level unit in force since 2025-07-01.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commune {
+    /// GSO code.
+    pub code: u32,
+    /// Vietnamese name with diacritics, e.g. `Phường Hoàn Kiếm`.
+    pub name: String,
+    /// Xã, phường or đặc khu.
+    pub kind: CommuneKind,
+    /// Code of the province it belongs to.
+    pub province_code: u16,
+}
+
+/// An extra condition attached to a sector of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectorCondition {
+    /// Only in areas with difficult or extremely difficult socio-economic conditions (mining).
+    DifficultAreaOnly,
+    /// Not fired-clay bricks from improved manual or ring kilns (building materials).
+    NoManualOrRingKiln,
+}
+
+/// One entry of the eligible-sector list (Decree 45/2012 Art. 5, as amended), or an
+/// activity that is explicitly out (trading, services, primary agriculture).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sector {
+    /// Stable id, e.g. `agro_processing`.
+    pub id: String,
+    /// Vietnamese label.
+    pub label_vi: String,
+    /// English label.
+    pub label_en: String,
+    /// Whether producing in this sector is eligible at all.
+    pub eligible: bool,
+    /// In the list from this date (sectors added by Decree 235/2025 start 2025-10-15).
+    pub from: Date,
+    /// Extra condition, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<SectorCondition>,
+    /// A priority sector (Decree 45/2012 Art. 6 cl. 2).
+    #[serde(default)]
+    pub priority: bool,
+    /// Legal basis.
+    pub citation: Citation,
+    /// How sure we are.
+    pub confidence: Confidence,
+}
+
+/// A paper the applicant prepares next (domain file §9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paper {
+    /// Stable id, e.g. `C4`.
+    pub id: String,
+    /// Vietnamese name.
+    pub label_vi: String,
+    /// English name.
+    pub label_en: String,
+    /// Lines it is needed for; empty means every line.
+    #[serde(default)]
+    pub lines: Vec<Line>,
+    /// Only for enterprises (e.g. the SME size declaration).
+    #[serde(default)]
+    pub enterprises_only: bool,
+    /// Legal basis.
+    pub citation: Citation,
+    /// How sure we are.
+    pub confidence: Confidence,
+}
+
+/// The whole rule pack: national parameters, provincial layers, units, sectors, papers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulePack {
+    /// `PACK_ID`: newest effective date + content hash, e.g. `2026-01-01.5d41402abc4b`.
+    pub id: String,
+    /// National parameters by id.
+    pub params: BTreeMap<String, Param>,
+    /// Provincial (local fund) layers.
+    pub layers: Vec<Layer>,
+    /// The 34 provinces, sorted by code.
+    pub provinces: Vec<Province>,
+    /// The 3,321 communes, sorted by code.
+    pub communes: Vec<Commune>,
+    /// The sector list.
+    pub sectors: Vec<Sector>,
+    /// Papers to prepare.
+    pub papers: Vec<Paper>,
+}
+
+impl RulePack {
+    /// A national parameter by id.
+    pub fn param(&self, id: &str) -> Option<&Param> {
+        self.params.get(id)
+    }
+
+    /// A commune by code.
+    pub fn commune(&self, code: u32) -> Option<&Commune> {
+        self.communes.binary_search_by_key(&code, |c| c.code).ok().map(|i| &self.communes[i])
+    }
+
+    /// A province by code.
+    pub fn province(&self, code: u16) -> Option<&Province> {
+        self.provinces.binary_search_by_key(&code, |p| p.code).ok().map(|i| &self.provinces[i])
+    }
+
+    /// A sector by id.
+    pub fn sector(&self, id: &str) -> Option<&Sector> {
+        self.sectors.iter().find(|s| s.id == id)
+    }
+
+    /// The provincial layers of a province (all former provinces included).
+    pub fn layers_of(&self, province_code: u16) -> impl Iterator<Item = &Layer> {
+        self.layers.iter().filter(move |l| l.province_code == province_code)
+    }
+
+    /// The newest effective date of any value in the pack.
+    pub fn newest_date(&self) -> Option<Date> {
+        let national = self.params.values().flat_map(|p| &p.values);
+        let local = self.layers.iter().flat_map(|l| &l.params).flat_map(|p| &p.values);
+        national.chain(local).map(|v| v.from).max()
+    }
+
+    /// Bilingual label of a parameter id, falling back to the id.
+    pub fn label(&self, id: &str) -> Text {
+        match self.param(id) {
+            Some(p) => Text::new(&p.label_vi, &p.label_en),
+            None => Text::new(id, id),
+        }
+    }
+}
