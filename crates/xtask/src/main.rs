@@ -1,1 +1,48 @@
-fn main() {}
+//! `cargo xtask`: the project's automation, in Rust (matklad's xtask pattern).
+//!
+//! - `cargo xtask serve`        build the widget bundle and run the server with the demo page
+//! - `cargo xtask test`         install what the tests need and run every test (CI runs this)
+//! - `cargo xtask dist`         build the widget bundle and print the size report
+//! - `cargo xtask bench-server` load-generate against the server (SQLite and PostgreSQL)
+//! - `cargo xtask bench-wasm`   time `evaluate` compiled to wasm under Node
+//! - `cargo xtask pg`           start a throwaway PostgreSQL on loopback and print its URL
+
+mod bench_server;
+mod bench_wasm;
+mod browser;
+mod dist;
+mod pg;
+mod serve;
+mod test;
+mod tools;
+
+use std::path::{Path, PathBuf};
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (cmd, rest) = args.split_first().map_or(("help", &[][..]), |(c, r)| (c.as_str(), r));
+    match cmd {
+        "serve" => serve::run(rest),
+        "test" => test::run(rest),
+        "dist" => dist::run(rest),
+        "bench-server" => bench_server::run(rest),
+        "bench-wasm" => bench_wasm::run(rest),
+        "pg" => pg::run(rest),
+        _ => {
+            eprintln!("usage: cargo xtask <serve|test|dist|bench-server|bench-wasm|pg>");
+            std::process::exit(2)
+        }
+    }
+}
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).unwrap().to_path_buf()
+}
+
+/// Runs a command in the workspace root, failing with its name when it fails.
+fn run_cmd(cmd: &mut std::process::Command) -> anyhow::Result<()> {
+    let status = cmd.current_dir(root()).status().map_err(|e| anyhow::anyhow!("{cmd:?}: {e}"))?;
+    anyhow::ensure!(status.success(), "{cmd:?} failed: {status}");
+    Ok(())
+}

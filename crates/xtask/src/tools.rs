@@ -1,0 +1,1 @@
+//! Installing what the tests need on a fresh machine.
