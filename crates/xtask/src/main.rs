@@ -4,9 +4,11 @@
 //! - `cargo xtask test`         install what the tests need and run every test (CI runs this)
 //! - `cargo xtask dist`         build the widget bundle and print the size report
 //! - `cargo xtask bench-server` load-generate against the server (SQLite and PostgreSQL)
+//! - `cargo xtask bench-export` time and peak RSS of 100,000-row CSV and XLSX exports
 //! - `cargo xtask bench-wasm`   time `evaluate` compiled to wasm under Node
 //! - `cargo xtask pg`           start a throwaway PostgreSQL on loopback and print its URL
 
+mod bench_export;
 mod bench_server;
 mod bench_wasm;
 mod browser;
@@ -26,10 +28,11 @@ fn main() -> anyhow::Result<()> {
         "test" => test::run(rest),
         "dist" => dist::run(rest),
         "bench-server" => bench_server::run(rest),
+        "bench-export" => bench_export::run(rest),
         "bench-wasm" => bench_wasm::run(rest),
         "pg" => pg::run(rest),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|dist|bench-server|bench-wasm|pg>");
+            eprintln!("usage: cargo xtask <serve|test|dist|bench-server|bench-export|bench-wasm|pg>");
             std::process::exit(2)
         }
     }
