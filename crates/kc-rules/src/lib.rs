@@ -15,6 +15,7 @@ mod evaluate;
 mod input;
 mod money;
 pub mod pack;
+mod words;
 
 pub use decision::{
     Basis, Comparison, CriterionResult, Decision, Fund, Hint, Outcome, PaperRef, PriorityFact,
@@ -28,6 +29,7 @@ pub use input::{
 };
 pub use money::{MAX_VND, MoneyError, Rate, RateError, Vnd};
 pub use pack::{Citation, Confidence, RulePack};
+pub use words::{parse_vnd_vi, vnd_in_words};
 
 use serde::{Deserialize, Serialize};
 
