@@ -1,0 +1,76 @@
+//! `kc pack`: every national and provincial parameter value in force on a date.
+
+use std::fmt::Write as _;
+
+use kc_rules::pack::{Kind, Param, Value};
+use kc_rules::{RulePack, Vnd};
+use time::Date;
+
+use crate::explain::{confidence, money};
+
+/// The listing.
+pub(crate) fn render(pack: &RulePack, as_of: Date) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "BỘ QUY TẮC {} — giá trị có hiệu lực ngày {as_of}", pack.id);
+    let _ = writeln!(s, "\nTRUNG ƯƠNG (khuyến công quốc gia và quy định chung)");
+    let mut shown = 0usize;
+    for p in pack.params.values() {
+        shown += param(&mut s, p, as_of);
+    }
+    if shown == 0 {
+        let _ = writeln!(s, "  (không có giá trị nào)");
+    }
+    let _ = writeln!(s, "\nĐỊA PHƯƠNG (lớp của tỉnh)");
+    if pack.layers.is_empty() {
+        let _ = writeln!(s, "  (bộ quy tắc chưa có lớp tỉnh nào)");
+    }
+    for layer in &pack.layers {
+        let province = pack.province(layer.province_code).map_or_else(|| layer.province_code.to_string(), |p| p.name.clone());
+        let former = layer.former_province.as_deref().map(|f| format!(", địa bàn tỉnh cũ {f}")).unwrap_or_default();
+        let _ = writeln!(s, "  [{}] {} — {province}{former}", layer.id, layer.name);
+        let mut n = 0usize;
+        for p in &layer.params {
+            n += param(&mut s, p, as_of);
+        }
+        if n == 0 {
+            let _ = writeln!(s, "    (chưa có hiệu lực vào ngày này)");
+        }
+    }
+    let _ = writeln!(s, "\nĐộ tin cậy: [V] đã đối chiếu văn bản gốc; [S] nguồn thứ cấp; [R] suy luận, chưa kiểm chứng.");
+    s
+}
+
+/// One parameter line (1 if it has a value in force, else 0).
+fn param(s: &mut String, p: &Param, as_of: Date) -> usize {
+    let Some(v) = p.at(as_of) else { return 0 };
+    let _ = writeln!(
+        s,
+        "  {} = {} — {} (từ {}; {} {})",
+        p.id,
+        value(p.kind, v),
+        p.label_vi,
+        v.from,
+        v.citation,
+        confidence(v.confidence)
+    );
+    if let Some(note) = &v.note {
+        let _ = writeln!(s, "      ghi chú: {note}");
+    }
+    1
+}
+
+fn value(kind: Kind, v: &Value) -> String {
+    match kind {
+        Kind::Vnd => v
+            .value
+            .parse::<i64>()
+            .ok()
+            .and_then(|n| Vnd::new(n).ok())
+            .map_or_else(|| v.value.clone(), money),
+        Kind::Rate => v
+            .decimal()
+            .and_then(|d| kc_rules::Rate::new(d).ok())
+            .map_or_else(|| v.value.clone(), |r| r.to_string()),
+        _ => v.value.clone(),
+    }
+}
