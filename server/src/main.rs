@@ -1,1 +1,44 @@
-fn main() {}
+//! `kc-server serve [--bind ADDR] [--config FILE]` and `kc-server migrate [--config FILE]`.
+
+use std::path::PathBuf;
+
+use server::{Application, Settings};
+
+const USAGE: &str = "usage: kc-server [serve [--bind ADDR] | migrate] [--config FILE]";
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    server::telemetry::init();
+    let mut args = std::env::args().skip(1);
+    let mut command = None;
+    let mut bind = None;
+    let mut config = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "serve" | "migrate" if command.is_none() => command = Some(arg),
+            "--bind" => bind = Some(args.next().ok_or_else(|| anyhow::anyhow!("--bind needs an address\n{USAGE}"))?),
+            "--config" => config = Some(PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!("--config needs a file\n{USAGE}"))?)),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => anyhow::bail!("unknown argument {other:?}\n{USAGE}"),
+        }
+    }
+    let mut settings = Settings::load(config.as_deref())?;
+    if let Some(bind) = bind {
+        settings.bind = bind;
+    }
+    match command.as_deref().unwrap_or("serve") {
+        "migrate" => {
+            let store = server::startup::connect(&settings).await?;
+            store.migrate().await?;
+            tracing::info!(backend = store.backend(), "migrations applied");
+            Ok(())
+        }
+        _ => {
+            tracing::info!(?settings, "starting");
+            Application::build(settings).await?.run().await
+        }
+    }
+}

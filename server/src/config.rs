@@ -1,0 +1,170 @@
+//! Configuration: defaults, then an optional TOML file, then `KC_…` environment variables.
+//!
+//! The file is `--config PATH`, else `$KC_CONFIG`, else `kc-server.toml` when it exists.
+//! Every key can be overridden by `KC_<KEY>` (upper case); lists are comma-separated.
+//! `KC_DATABASE_URL` falls back to `DATABASE_URL`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// The server's settings. `Debug` hides tokens and database passwords.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free port (tests).
+    pub bind: String,
+    /// `sqlite://FILE` (default `sqlite://kc-server.sqlite3`, created on first start) or
+    /// `postgres://…`.
+    pub database_url: String,
+    /// Database pool size (SQLite: readers; it always writes through one connection).
+    pub max_connections: u32,
+    /// Directory with `index.html` (demo page) and the widget bundle served under `/widget/`.
+    pub static_dir: PathBuf,
+    /// Origins allowed to call the API from a browser (the pages that embed the widget).
+    pub cors_origins: Vec<String>,
+    /// Bearer tokens accepted on staff/tool endpoints (`/changes`) until staff accounts exist.
+    pub api_tokens: Vec<String>,
+    /// Submissions per minute per client IP (per instance); 0 turns the limit off.
+    pub submit_rate_per_minute: u32,
+    /// Submissions a client IP may send in a burst.
+    pub submit_burst: u32,
+    /// Use the left-most `X-Forwarded-For` address as the client IP (only behind a proxy).
+    pub trust_forwarded_for: bool,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            bind: "127.0.0.1:8080".to_owned(),
+            database_url: "sqlite://kc-server.sqlite3".to_owned(),
+            max_connections: 8,
+            static_dir: PathBuf::from("dist"),
+            cors_origins: Vec::new(),
+            api_tokens: Vec::new(),
+            submit_rate_per_minute: 30,
+            submit_burst: 10,
+            trust_forwarded_for: false,
+            body_limit: 64 * 1024,
+        }
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("max_connections", &self.max_connections)
+            .field("static_dir", &self.static_dir)
+            .field("cors_origins", &self.cors_origins)
+            .field("api_tokens", &format_args!("[{} hidden]", self.api_tokens.len()))
+            .field("submit_rate_per_minute", &self.submit_rate_per_minute)
+            .field("submit_burst", &self.submit_burst)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("body_limit", &self.body_limit)
+            .finish()
+    }
+}
+
+impl Settings {
+    /// Loads defaults, the file (explicit path, `$KC_CONFIG`, or `kc-server.toml` if present)
+    /// and the process environment.
+    pub fn load(explicit: Option<&Path>) -> anyhow::Result<Settings> {
+        let env_path = std::env::var_os("KC_CONFIG").map(PathBuf::from);
+        let path = explicit.map(Path::to_path_buf).or(env_path);
+        let mut settings = match path {
+            Some(p) => Settings::from_file(&p)?,
+            None if Path::new("kc-server.toml").exists() => Settings::from_file(Path::new("kc-server.toml"))?,
+            None => Settings::default(),
+        };
+        settings.apply_env(|k| std::env::var(k).ok())?;
+        Ok(settings)
+    }
+
+    /// Reads a TOML file (unknown keys are an error).
+    pub fn from_file(path: &Path) -> anyhow::Result<Settings> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+    }
+
+    /// Applies `KC_…` overrides from `get` (the environment, or a map in tests).
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        fn list(v: &str) -> Vec<String> {
+            v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+        }
+        fn num<T: std::str::FromStr>(key: &str, v: &str) -> anyhow::Result<T> {
+            v.trim().parse().map_err(|_| anyhow::anyhow!("{key}: not a number: {v:?}"))
+        }
+        if let Some(v) = get("KC_BIND") {
+            self.bind = v;
+        }
+        if let Some(v) = get("KC_DATABASE_URL").or_else(|| get("DATABASE_URL")) {
+            self.database_url = v;
+        }
+        if let Some(v) = get("KC_MAX_CONNECTIONS") {
+            self.max_connections = num("KC_MAX_CONNECTIONS", &v)?;
+        }
+        if let Some(v) = get("KC_STATIC_DIR") {
+            self.static_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("KC_CORS_ORIGINS") {
+            self.cors_origins = list(&v);
+        }
+        if let Some(v) = get("KC_API_TOKENS") {
+            self.api_tokens = list(&v);
+        }
+        if let Some(v) = get("KC_SUBMIT_RATE_PER_MINUTE") {
+            self.submit_rate_per_minute = num("KC_SUBMIT_RATE_PER_MINUTE", &v)?;
+        }
+        if let Some(v) = get("KC_SUBMIT_BURST") {
+            self.submit_burst = num("KC_SUBMIT_BURST", &v)?;
+        }
+        if let Some(v) = get("KC_TRUST_FORWARDED_FOR") {
+            self.trust_forwarded_for = matches!(v.trim(), "1" | "true" | "yes");
+        }
+        if let Some(v) = get("KC_BODY_LIMIT") {
+            self.body_limit = num("KC_BODY_LIMIT", &v)?;
+        }
+        Ok(())
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_overrides_the_file_and_database_url_is_a_fallback() {
+        let mut s: Settings = toml::from_str("bind = \"0.0.0.0:9000\"\napi_tokens = [\"a\"]").unwrap();
+        s.apply_env(|k| match k {
+            "DATABASE_URL" => Some("postgres://u:p@h/db".to_owned()),
+            "KC_API_TOKENS" => Some("x, y".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(s.bind, "0.0.0.0:9000");
+        assert_eq!(s.database_url, "postgres://u:p@h/db");
+        assert_eq!(s.api_tokens, ["x", "y"]);
+        let shown = format!("{s:?}");
+        assert!(!shown.contains(":p@") && shown.contains("u:***@h"));
+    }
+}

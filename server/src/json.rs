@@ -1,0 +1,113 @@
+//! `ApiJson<T>`: the JSON extractor whose rejections use our error body.
+//!
+//! Checks the content type (415), reads the body under the size limit (413), then
+//! deserialises with `serde_path_to_error` so the field path reaches the client (400 for
+//! syntax, 422 for a well-formed document of the wrong shape).
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::extract::rejection::BytesRejection;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kc_api::FieldError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// JSON in, JSON out, with our errors.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !is_json(&req) {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e: BytesRejection| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge
+            } else {
+                ApiError::BadInput {
+                    status: StatusCode::BAD_REQUEST,
+                    code: "bad_body",
+                    message: "Không đọc được dữ liệu gửi lên / Could not read the request body".to_owned(),
+                    fields: Vec::new(),
+                }
+            }
+        })?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses a JSON document into `T`, naming the failing path.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        classify(path, &err.into_inner())
+    })?;
+    // Trailing garbage after the document is a syntax error too.
+    de.end().map_err(|e| classify(String::new(), &e))?;
+    Ok(value)
+}
+
+fn classify(path: String, inner: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    let detail = inner.to_string();
+    match inner.classify() {
+        Category::Syntax | Category::Eof | Category::Io => ApiError::BadInput {
+            status: StatusCode::BAD_REQUEST,
+            code: "malformed_json",
+            message: "Dữ liệu không phải JSON hợp lệ / The body is not valid JSON".to_owned(),
+            fields: vec![FieldError { path, message: format!("JSON lỗi cú pháp / {detail}") }],
+        },
+        Category::Data => ApiError::BadInput {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "validation",
+            message: "Dữ liệu không đúng định dạng / The data does not have the expected shape".to_owned(),
+            fields: vec![FieldError { path, message: field_message(&detail) }],
+        },
+    }
+}
+
+/// Adds a Vietnamese gloss to serde's English message for the common cases.
+fn field_message(detail: &str) -> String {
+    let vi = if detail.starts_with("missing field") {
+        "thiếu trường bắt buộc"
+    } else if detail.starts_with("unknown field") {
+        "trường không được hỗ trợ"
+    } else if detail.starts_with("unknown variant") {
+        "giá trị không có trong danh mục"
+    } else if detail.starts_with("invalid type") {
+        "sai kiểu dữ liệu"
+    } else if detail.starts_with("invalid value") || detail.starts_with("invalid length") {
+        "giá trị không hợp lệ"
+    } else {
+        "không hợp lệ"
+    };
+    // Drop serde's " at line L column C": the path already says where.
+    let english = detail.split(" at line ").next().unwrap_or(detail);
+    format!("{vi} / {english}")
+}
+
+fn is_json(req: &Request) -> bool {
+    let Some(ct) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+impl<T: Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}

@@ -1,0 +1,183 @@
+//! `POST /applications` (submit, idempotent by `client_id`) and
+//! `GET /applications/{receipt}` (the applicant's status view).
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use kc_api::{ErrorBody, Receipt, ReviewState, StatusView, Submission};
+use kc_rules::{Line, Outcome, Text};
+use time::OffsetDateTime;
+
+use crate::codes;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::recheck::recheck;
+use crate::state::AppState;
+use crate::store::{StoredReceipt, Submitted, to_micros};
+
+/// The routes of this module.
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/applications",
+            post(submit).route_layer(middleware::from_fn_with_state(state.clone(), rate_limit)),
+        )
+        .route("/applications/{receipt}", get(status))
+}
+
+/// Submits a self-check. Idempotent by `client_id`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications",
+    tag = "applications",
+    request_body = Submission,
+    responses(
+        (status = 201, description = "Stored for the first time", body = Receipt),
+        (status = 200, description = "Replay of the same content: the same receipt", body = Receipt),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 409, description = "Same client_id, different content", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 422, description = "Invalid answers (unknown codes, wrong types, missing fields)", body = ErrorBody),
+        (status = 429, description = "Too many submissions from this address", body = ErrorBody),
+    )
+)]
+pub async fn submit(
+    State(state): State<AppState>,
+    ApiJson(submission): ApiJson<Submission>,
+) -> Result<(StatusCode, ApiJson<Receipt>), ApiError> {
+    let now = to_micros(OffsetDateTime::now_utc());
+    let pack = state.pack;
+    // The engine is CPU work: keep it off the I/O threads.
+    let row = tokio::task::spawn_blocking(move || recheck(pack, &submission, now))
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("recheck task")))??;
+    match state.store.submit(&row).await? {
+        Submitted::Created(r) => Ok((StatusCode::CREATED, ApiJson(receipt(r)?))),
+        Submitted::Replayed(r) => Ok((StatusCode::OK, ApiJson(receipt(r)?))),
+        Submitted::Conflict => Err(ApiError::Conflict),
+    }
+}
+
+fn receipt(r: StoredReceipt) -> Result<Receipt, ApiError> {
+    let decision = serde_json::from_str(&r.server_decision_json)
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("stored server decision does not parse")))?;
+    Ok(Receipt { code: r.receipt_code, client_id: r.client_id, received_at: r.received_at, decision, drift: r.drift })
+}
+
+/// The applicant's view of one application: state, times, amount, next step, last comment.
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/{receipt}",
+    tag = "applications",
+    params(("receipt" = String, Path, description = "Receipt code, e.g. KC-7F3K-92QD-M4TX-8HJW (any case, dashes optional)")),
+    responses(
+        (status = 200, description = "Status view", body = StatusView),
+        (status = 404, description = "No such receipt", body = ErrorBody),
+    )
+)]
+pub async fn status(
+    State(state): State<AppState>,
+    receipt: Result<Path<String>, PathRejection>,
+) -> Result<ApiJson<StatusView>, ApiError> {
+    let not_found = ApiError::NotFound { what: "hồ sơ / application" };
+    let Ok(Path(receipt)) = receipt else { return Err(not_found) };
+    let Some(code) = codes::normalize_receipt(&receipt) else { return Err(not_found) };
+    let Some(row) = state.store.status(&code).await? else { return Err(not_found) };
+    let state_: ReviewState = stored_enum(&row.status, "status")?;
+    let outcome: Outcome = stored_enum(&row.outcome, "outcome")?;
+    let lines = row
+        .support_lines
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .filter_map(|id| Line::ALL.into_iter().find(|l| l.id() == id))
+        .collect();
+    // One line is paid by one fund: show the larger of the two totals, not their sum.
+    let amount = match (row.amount_national, row.amount_local) {
+        (None, None) => None,
+        (a, b) => kc_rules::Vnd::new(a.unwrap_or(0).max(b.unwrap_or(0))).ok(),
+    };
+    Ok(ApiJson(StatusView {
+        code: row.receipt_code,
+        state: state_,
+        received_at: row.received_at,
+        outcome,
+        lines,
+        amount,
+        next_step: next_step(state_, outcome),
+        comment: row.applicant_comment,
+    }))
+}
+
+/// A stored snake_case id back into its enum.
+fn stored_enum<T: serde::de::DeserializeOwned>(id: &str, column: &'static str) -> Result<T, ApiError> {
+    serde_json::from_value(serde_json::Value::String(id.to_owned()))
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context(format!("stored {column} is unknown"))))
+}
+
+/// What the applicant should expect next.
+pub fn next_step(state: ReviewState, outcome: Outcome) -> Text {
+    match (state, outcome) {
+        (ReviewState::Received, Outcome::Eligible) => Text::new(
+            "Trung tâm khuyến công đã nhận hồ sơ và sẽ liên hệ với bạn. Hãy chuẩn bị các giấy tờ trong danh sách.",
+            "The centre has received the application and will contact you. Prepare the papers listed.",
+        ),
+        (ReviewState::Received, Outcome::NotEligible) => Text::new(
+            "Theo các câu trả lời, cơ sở chưa đủ điều kiện. Trung tâm có thể liên hệ để tư vấn thêm.",
+            "By the answers given, the establishment is not eligible. The centre may contact you with advice.",
+        ),
+        (ReviewState::Received, Outcome::NeedMoreAnswers) => Text::new(
+            "Trung tâm đã nhận hồ sơ và sẽ liên hệ để bổ sung thông tin còn thiếu.",
+            "The centre has received the application and will contact you for the missing answers.",
+        ),
+        (ReviewState::UnderReview, _) => Text::new(
+            "Cán bộ trung tâm đang xem xét hồ sơ.",
+            "A centre officer is reviewing the application.",
+        ),
+        (ReviewState::NeedsChanges, _) => Text::new(
+            "Trung tâm đề nghị bổ sung hoặc sửa hồ sơ: xem ghi chú.",
+            "The centre asks you to complete or correct the application: see the comment.",
+        ),
+        (ReviewState::Accepted, _) => Text::new(
+            "Hồ sơ đã được đưa vào kế hoạch khuyến công. Trung tâm sẽ hướng dẫn lập đề án.",
+            "The application is in the extension plan. The centre will guide you through the project dossier.",
+        ),
+        (ReviewState::Rejected, _) => Text::new(
+            "Hồ sơ không được chấp nhận: xem ghi chú của trung tâm.",
+            "The application was not accepted: see the centre's comment.",
+        ),
+    }
+}
+
+/// Per-IP token bucket in front of `POST /applications`.
+async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, ApiError> {
+    let ip = client_ip(&request, state.settings.trust_forwarded_for);
+    if let Some(ip) = ip {
+        if !state.limiter.check(ip, Instant::now()) {
+            return Err(ApiError::RateLimited);
+        }
+    }
+    Ok(next.run(request).await)
+}
+
+fn client_ip(request: &Request, trust_forwarded_for: bool) -> Option<IpAddr> {
+    if trust_forwarded_for {
+        let forwarded = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+}

@@ -1,0 +1,36 @@
+//! The demo page at `/` and the widget bundle under `/widget/`, from `static_dir`.
+//!
+//! `/widget/FILE` is looked up in `<static_dir>/widget/FILE`, then `<static_dir>/FILE`, so
+//! either bundle layout works. Without a bundle, `/` explains how to build one.
+
+use std::path::Path;
+
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::services::ServeDir;
+
+use crate::state::AppState;
+
+/// Shown at `/` when `<static_dir>/index.html` is missing.
+pub const NO_BUNDLE_PAGE: &str = "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\
+<title>Khuyến công</title></head><body>\
+<h1>Chưa có gói giao diện (widget)</h1>\
+<p>Máy chủ đang chạy nhưng chưa tìm thấy trang demo. Hãy chạy <code>cargo xtask serve</code> \
+để dựng widget và mở trang này.</p>\
+<p lang=\"en\">The server is running but the demo page is missing: run <code>cargo xtask serve</code>.</p>\
+</body></html>\n";
+
+/// The routes of this module.
+pub fn router(static_dir: &Path) -> Router<AppState> {
+    let widget = ServeDir::new(static_dir.join("widget")).fallback(ServeDir::new(static_dir));
+    Router::new().route("/", get(index)).nest_service("/widget", widget)
+}
+
+async fn index(State(state): State<AppState>) -> Response {
+    match tokio::fs::read_to_string(state.settings.static_dir.join("index.html")).await {
+        Ok(page) => Html(page).into_response(),
+        Err(_) => Html(NO_BUNDLE_PAGE).into_response(),
+    }
+}

@@ -1,0 +1,403 @@
+//! Exports of the application list: CSV for tools, XLSX for people.
+//!
+//! Both writers take rows one at a time, so the caller can feed them from a database cursor
+//! and memory stays flat however many rows there are.
+//!
+//! - CSV (RFC 4180): comma-separated, CRLF line ends, fields quoted when they hold a comma, a
+//!   quote, CR or LF; UTF-8 with a byte-order mark so Excel reads the diacritics; cells that a
+//!   spreadsheet would take for a formula (first character `=`, `+`, `-`, `@`, tab or CR) get
+//!   a leading apostrophe. Headers are stable snake_case ids; dates are RFC 3339; money is
+//!   whole đồng digits.
+//! - XLSX (rust_xlsxwriter, constant-memory worksheet): Vietnamese headers, money as numbers
+//!   formatted `#,##0`, receive time as an Excel date-time in Vietnam time (UTC+7), frozen
+//!   header row and an auto-filter; a second sheet records the filter, the export time and
+//!   the rule-pack ids present.
+
+use std::collections::BTreeSet;
+use std::io::{Seek, Write};
+
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use time::{OffsetDateTime, UtcOffset};
+
+/// One exported application. Money is integer đồng.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRow {
+    /// Receipt code.
+    pub code: String,
+    /// Server receive time.
+    pub received_at: OffsetDateTime,
+    /// Province code (0 when unknown).
+    pub province_code: i64,
+    /// Province name.
+    pub province: String,
+    /// Commune code, when answered.
+    pub commune_code: Option<i64>,
+    /// Commune name.
+    pub commune: String,
+    /// Establishment or person name.
+    pub applicant: String,
+    /// Phone.
+    pub phone: String,
+    /// E-mail.
+    pub email: String,
+    /// Kind of establishment (label).
+    pub subject: String,
+    /// Requested support lines (labels, `; `-separated).
+    pub lines: String,
+    /// Server outcome (label).
+    pub outcome: String,
+    /// Review state (label).
+    pub state: String,
+    /// Server and widget results differ.
+    pub drift: bool,
+    /// Sum of the requested lines' costs.
+    pub requested: i64,
+    /// Support from the national fund.
+    pub support_national: i64,
+    /// Support from the local fund.
+    pub support_local: i64,
+    /// Rule pack of the server decision.
+    pub pack_id: String,
+}
+
+/// CSV header ids, in column order.
+pub const CSV_HEADER: [&str; 18] = [
+    "code",
+    "received_at",
+    "province_code",
+    "province",
+    "commune_code",
+    "commune",
+    "applicant",
+    "phone",
+    "email",
+    "subject",
+    "lines",
+    "outcome",
+    "state",
+    "drift",
+    "requested_vnd",
+    "support_national_vnd",
+    "support_local_vnd",
+    "pack_id",
+];
+
+/// XLSX headers (Vietnamese), in column order.
+pub const XLSX_HEADER: [&str; 18] = [
+    "Mã hồ sơ",
+    "Ngày nhận",
+    "Mã tỉnh",
+    "Tỉnh/thành phố",
+    "Mã xã",
+    "Xã/phường/đặc khu",
+    "Cơ sở / người đề nghị",
+    "Điện thoại",
+    "Email",
+    "Loại hình",
+    "Nội dung hỗ trợ",
+    "Kết quả tự kiểm tra",
+    "Trạng thái xét duyệt",
+    "Lệch kết quả",
+    "Kinh phí đề nghị (đồng)",
+    "Hỗ trợ KCQG (đồng)",
+    "Hỗ trợ KCĐP (đồng)",
+    "Bộ quy tắc",
+];
+
+/// The UTF-8 byte-order mark that starts every CSV export.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Appends the BOM and the header line.
+pub fn csv_header(out: &mut Vec<u8>) {
+    out.extend_from_slice(BOM);
+    write_csv_record(out, CSV_HEADER.iter().copied());
+}
+
+/// Appends one row.
+pub fn csv_row(out: &mut Vec<u8>, r: &ExportRow) {
+    let received = r
+        .received_at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let commune_code = r.commune_code.map(|c| c.to_string()).unwrap_or_default();
+    let fields: [&str; 18] = [
+        &r.code,
+        &received,
+        &r.province_code.to_string(),
+        &r.province,
+        &commune_code,
+        &r.commune,
+        &r.applicant,
+        &r.phone,
+        &r.email,
+        &r.subject,
+        &r.lines,
+        &r.outcome,
+        &r.state,
+        if r.drift { "1" } else { "0" },
+        &r.requested.to_string(),
+        &r.support_national.to_string(),
+        &r.support_local.to_string(),
+        &r.pack_id,
+    ];
+    write_csv_record(out, fields.iter().copied());
+}
+
+fn write_csv_record<'a>(out: &mut Vec<u8>, fields: impl Iterator<Item = &'a str>) {
+    for (i, f) in fields.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_csv_field(out, f);
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+/// Whether a spreadsheet would read a cell starting like this as a formula.
+pub fn looks_like_formula(s: &str) -> bool {
+    matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
+}
+
+/// Writes one field: neutralised, then quoted when needed (RFC 4180 §2.6–2.7).
+fn write_csv_field(out: &mut Vec<u8>, s: &str) {
+    let prefix = if looks_like_formula(s) { "'" } else { "" };
+    let needs_quotes = s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
+    if needs_quotes {
+        out.push(b'"');
+        out.extend_from_slice(prefix.as_bytes());
+        for b in s.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(prefix.as_bytes());
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// Vietnam time, the offset every date in the XLSX is shown in.
+fn vietnam() -> UtcOffset {
+    UtcOffset::from_hms(7, 0, 0).expect("valid offset")
+}
+
+/// A time as an Excel date-time in Vietnam time.
+fn excel_time(t: OffsetDateTime) -> Result<ExcelDateTime, XlsxError> {
+    let local = t.to_offset(vietnam());
+    ExcelDateTime::from_ymd(local.year() as u16, local.month() as u8, local.day())?.and_hms(
+        u16::from(local.hour()),
+        local.minute(),
+        local.second(),
+    )
+}
+
+/// Writes the XLSX export row by row (constant memory), then the workbook to `out`.
+pub struct XlsxExport {
+    workbook: Workbook,
+    row: u32,
+    packs: BTreeSet<String>,
+    header: Format,
+    money: Format,
+    date: Format,
+}
+
+impl XlsxExport {
+    /// Starts a workbook; temporary sheet data goes to `tempdir`.
+    pub fn new(tempdir: &std::path::Path) -> Result<XlsxExport, XlsxError> {
+        let mut workbook = Workbook::new();
+        workbook.set_tempdir(tempdir)?;
+        let header = Format::new().set_bold().set_align(FormatAlign::Center).set_text_wrap();
+        let money = Format::new().set_num_format("#,##0");
+        let date = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+        let sheet = workbook.add_worksheet_with_constant_memory();
+        sheet.set_name("Hồ sơ")?;
+        let widths = [20, 17, 8, 22, 9, 26, 30, 14, 24, 18, 40, 18, 18, 10, 18, 18, 18, 24];
+        for (c, w) in widths.into_iter().enumerate() {
+            sheet.set_column_width(c as u16, w)?;
+        }
+        for (c, h) in XLSX_HEADER.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &header)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        Ok(XlsxExport { workbook, row: 0, packs: BTreeSet::new(), header, money, date })
+    }
+
+    fn sheet(&mut self) -> Result<&mut Worksheet, XlsxError> {
+        self.workbook.worksheet_from_index(0)
+    }
+
+    /// Appends one row.
+    pub fn push(&mut self, r: &ExportRow) -> Result<(), XlsxError> {
+        self.row += 1;
+        let row = self.row;
+        if !self.packs.contains(&r.pack_id) {
+            self.packs.insert(r.pack_id.clone());
+        }
+        let when = excel_time(r.received_at)?;
+        let (money, date) = (self.money.clone(), self.date.clone());
+        let s = self.sheet()?;
+        s.write_string(row, 0, &r.code)?;
+        s.write_datetime_with_format(row, 1, &when, &date)?;
+        s.write_number(row, 2, r.province_code as f64)?;
+        s.write_string(row, 3, &r.province)?;
+        if let Some(c) = r.commune_code {
+            s.write_number(row, 4, c as f64)?;
+        }
+        s.write_string(row, 5, &r.commune)?;
+        s.write_string(row, 6, &r.applicant)?;
+        s.write_string(row, 7, &r.phone)?;
+        s.write_string(row, 8, &r.email)?;
+        s.write_string(row, 9, &r.subject)?;
+        s.write_string(row, 10, &r.lines)?;
+        s.write_string(row, 11, &r.outcome)?;
+        s.write_string(row, 12, &r.state)?;
+        s.write_string(row, 13, if r.drift { "Có" } else { "Không" })?;
+        // Amounts are at most 10^15 đồng, exact in an f64 (2^53 > 9·10^15).
+        s.write_number_with_format(row, 14, r.requested as f64, &money)?;
+        s.write_number_with_format(row, 15, r.support_national as f64, &money)?;
+        s.write_number_with_format(row, 16, r.support_local as f64, &money)?;
+        s.write_string(row, 17, &r.pack_id)?;
+        Ok(())
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> u32 {
+        self.row
+    }
+
+    /// Adds the auto-filter and the "about this export" sheet, and writes the file.
+    pub fn finish<W: Write + Seek + Send>(
+        mut self,
+        filter: &[(String, String)],
+        exported_at: OffsetDateTime,
+        exported_by: &str,
+        out: W,
+    ) -> Result<(), XlsxError> {
+        let last = self.row;
+        self.sheet()?.autofilter(0, 0, last, (XLSX_HEADER.len() - 1) as u16)?;
+        let header = self.header.clone();
+        let date = self.date.clone();
+        let packs: Vec<String> = self.packs.iter().cloned().collect();
+        let info = self.workbook.add_worksheet();
+        info.set_name("Thông tin xuất")?;
+        info.set_column_width(0, 28)?;
+        info.set_column_width(1, 60)?;
+        info.write_string_with_format(0, 0, "Mục", &header)?;
+        info.write_string_with_format(0, 1, "Giá trị", &header)?;
+        let when = excel_time(exported_at)?;
+        info.write_string(1, 0, "Thời điểm xuất (giờ Việt Nam)")?;
+        info.write_datetime_with_format(1, 1, &when, &date)?;
+        info.write_string(2, 0, "Người xuất")?;
+        info.write_string(2, 1, exported_by)?;
+        info.write_string(3, 0, "Số hồ sơ")?;
+        info.write_number(3, 1, f64::from(last))?;
+        info.write_string(4, 0, "Bộ quy tắc có trong dữ liệu")?;
+        info.write_string(4, 1, packs.join(", "))?;
+        let mut r = 6;
+        info.write_string_with_format(r - 1, 0, "Bộ lọc", &header)?;
+        if filter.is_empty() {
+            info.write_string(r, 0, "(không lọc)")?;
+        }
+        for (k, v) in filter {
+            info.write_string(r, 0, k)?;
+            info.write_string(r, 1, v)?;
+            r += 1;
+        }
+        self.workbook.save_to_writer(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn row(code: &str, applicant: &str) -> ExportRow {
+        ExportRow {
+            code: code.to_owned(),
+            received_at: datetime!(2025-11-03 02:30:00 UTC),
+            province_code: 1,
+            province: "Thành phố Hà Nội".to_owned(),
+            commune_code: Some(4),
+            commune: "Phường Ba Đình".to_owned(),
+            applicant: applicant.to_owned(),
+            phone: "+84 912 345 678".to_owned(),
+            email: "a@b.vn".to_owned(),
+            subject: "Hộ kinh doanh".to_owned(),
+            lines: "Máy móc thiết bị; Đào tạo nghề".to_owned(),
+            outcome: "Đủ điều kiện".to_owned(),
+            state: "Đã nhận".to_owned(),
+            drift: true,
+            requested: 1_234_567_890,
+            support_national: 300_000_000,
+            support_local: 0,
+            pack_id: "2025-10-15+abc".to_owned(),
+        }
+    }
+
+    #[test]
+    fn csv_round_trips_with_bom_quotes_diacritics_and_neutralised_formulas() {
+        let mut out = Vec::new();
+        csv_header(&mut out);
+        csv_row(&mut out, &row("KC-1", "Cơ sở \"Mây tre\", Đồng Tháp"));
+        csv_row(&mut out, &row("KC-2", "=HYPERLINK(\"http://x\")"));
+        csv_row(&mut out, &row("KC-3", "@SUM(A1)"));
+        csv_row(&mut out, &row("KC-4", "-1+2"));
+        csv_row(&mut out, &row("KC-5", "dòng 1\r\ndòng 2"));
+        assert!(out.starts_with(BOM));
+        let mut rdr = csv::ReaderBuilder::new().from_reader(&out[3..]);
+        let headers = rdr.headers().unwrap().clone();
+        assert_eq!(headers.iter().collect::<Vec<_>>(), CSV_HEADER.to_vec());
+        let recs: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+        assert_eq!(recs.len(), 5);
+        assert_eq!(&recs[0][6], "Cơ sở \"Mây tre\", Đồng Tháp");
+        assert_eq!(&recs[0][3], "Thành phố Hà Nội");
+        assert_eq!(&recs[1][6], "'=HYPERLINK(\"http://x\")");
+        assert_eq!(&recs[2][6], "'@SUM(A1)");
+        assert_eq!(&recs[3][6], "'-1+2");
+        assert_eq!(&recs[4][6], "dòng 1\r\ndòng 2");
+        assert_eq!(&recs[0][14], "1234567890");
+        assert_eq!(&recs[0][1], "2025-11-03T02:30:00Z");
+        for r in &recs {
+            assert!(r.iter().all(|f| !looks_like_formula(f)), "{r:?}");
+        }
+    }
+
+    #[test]
+    #[allow(clippy::float_arithmetic)]
+    fn xlsx_has_vietnamese_headers_numeric_money_dates_and_an_info_sheet() {
+        use calamine::{Data, Reader, Xlsx};
+        let dir = std::env::temp_dir();
+        let mut x = XlsxExport::new(&dir).unwrap();
+        x.push(&row("KC-1", "Cơ sở Mây tre Đồng Tháp")).unwrap();
+        x.push(&row("KC-2", "=1+1")).unwrap();
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let filter = vec![("Tỉnh".to_owned(), "Thành phố Hà Nội".to_owned())];
+        x.finish(&filter, datetime!(2025-11-04 01:00:00 UTC), "admin@kc.vn", &mut buf).unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(buf.into_inner())).unwrap();
+        assert_eq!(wb.sheet_names(), vec!["Hồ sơ".to_owned(), "Thông tin xuất".to_owned()]);
+        let range = wb.worksheet_range("Hồ sơ").unwrap();
+        assert_eq!(range.get((0, 0)), Some(&Data::String("Mã hồ sơ".into())));
+        assert_eq!(range.get((0, 14)), Some(&Data::String("Kinh phí đề nghị (đồng)".into())));
+        assert_eq!(range.get((1, 6)), Some(&Data::String("Cơ sở Mây tre Đồng Tháp".into())));
+        assert_eq!(range.get((1, 14)), Some(&Data::Float(1_234_567_890.0)));
+        assert_eq!(range.get((2, 6)), Some(&Data::String("=1+1".into())));
+        match range.get((1, 1)) {
+            Some(Data::DateTime(d)) => {
+                // 02:30 UTC is 09:30 in Vietnam; Excel counts days from 1899-12-30.
+                let days = (time::macros::date!(2025 - 11 - 03) - time::macros::date!(1899 - 12 - 30)).whole_days();
+                let expected = days as f64 + 9.5 / 24.0;
+                assert!((d.as_f64() - expected).abs() < 1e-6, "{}", d.as_f64());
+            }
+            other => panic!("not a date: {other:?}"),
+        }
+        let formulas = wb.worksheet_formula("Hồ sơ").unwrap();
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+        let info = wb.worksheet_range("Thông tin xuất").unwrap();
+        let text: Vec<String> = info.cells().map(|(_, _, c)| c.to_string()).collect();
+        assert!(text.iter().any(|t| t == "Thành phố Hà Nội"), "{text:?}");
+        assert!(text.iter().any(|t| t == "2025-10-15+abc"), "{text:?}");
+    }
+}

@@ -1,0 +1,118 @@
+//! `app(state)`: the router; `Application::build(settings)`: bind, connect, migrate.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderValue, Method, header};
+use axum::{Router, middleware};
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+use crate::error::{log_internal_errors, method_not_allowed, no_route, panic_response};
+use crate::routes;
+use crate::state::AppState;
+use crate::store::{Store, StoreOptions};
+
+/// The whole HTTP surface.
+pub fn app(state: AppState) -> Router {
+    let settings = state.settings.clone();
+    let api = routes::api(&state)
+        .fallback(no_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(cors(&settings.cors_origins));
+    Router::new()
+        .nest(kc_api::PREFIX, api)
+        .merge(routes::health::router())
+        .merge(routes::site::router(&settings.static_dir))
+        .fallback(no_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(log_internal_errors))
+        .layer(DefaultBodyLimit::max(settings.body_limit))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                // Path template only: receipt and resume codes stay out of the logs.
+                let path = request.extensions().get::<MatchedPath>().map_or("?", MatchedPath::as_str);
+                tracing::info_span!("request", method = %request.method(), path)
+            }),
+        )
+        .layer(CatchPanicLayer::custom(panic_response))
+        .with_state(state)
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .max_age(Duration::from_secs(3600))
+}
+
+/// A bound, migrated, ready-to-run server.
+pub struct Application {
+    port: u16,
+    listener: TcpListener,
+    router: Router,
+    store: Store,
+}
+
+impl Application {
+    /// Connects to the database (creating and migrating it), binds `settings.bind`.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let store = connect(&settings).await?;
+        store.migrate().await?;
+        let listener = TcpListener::bind(&settings.bind).await.with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        tracing::info!(port, backend = store.backend(), pack = kc_rulepack::PACK_ID, "kc-server ready");
+        let router = app(AppState::new(store.clone(), settings));
+        Ok(Application { port, listener, router, store })
+    }
+
+    /// The port actually bound (tests bind port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The store, for tests that look behind the API.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Serves until `shutdown` resolves.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await?;
+        Ok(())
+    }
+
+    /// Serves until SIGINT/SIGTERM.
+    pub async fn run(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+}
+
+/// Opens the store the settings name (no migration).
+pub async fn connect(settings: &Settings) -> anyhow::Result<Store> {
+    Store::connect(&StoreOptions { url: settings.database_url.clone(), max_connections: settings.max_connections }).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,30 @@
+//! What every handler shares. Nothing here is state another instance would need.
+
+use std::sync::Arc;
+
+use kc_rules::RulePack;
+
+use crate::config::Settings;
+use crate::ratelimit::RateLimiter;
+use crate::store::Store;
+
+/// Shared application state (cheap to clone).
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The rule pack this server decides with.
+    pub pack: &'static RulePack,
+    /// Settings as loaded.
+    pub settings: Arc<Settings>,
+    /// Submission rate limit (per instance).
+    pub limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    /// State over `store` with the bundled rule pack.
+    pub fn new(store: Store, settings: Settings) -> AppState {
+        let limiter = RateLimiter::new(settings.submit_rate_per_minute, settings.submit_burst);
+        AppState { store, pack: kc_rulepack::bundled(), settings: Arc::new(settings), limiter: Arc::new(limiter) }
+    }
+}

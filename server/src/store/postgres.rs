@@ -1,0 +1,280 @@
+//! The PostgreSQL backend: the multi-instance path (stateless servers, one database).
+//!
+//! Change numbers come from a single-row counter incremented inside the writing transaction
+//! (see `migrations/postgres/0001_applications.sql` for why not a SEQUENCE): the row lock
+//! makes numbers commit in order, so the changes feed has neither gaps nor skips.
+
+use anyhow::Context;
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::Row;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{ChangeRow, DraftRow, NewApplication, Parked, StatusRow, StoredReceipt, Submitted, is_unique_violation};
+use crate::codes;
+
+/// PostgreSQL store.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+const EXISTING: &str = "SELECT content_hash, receipt_code, received_at, server_decision::text AS server_decision, drift
+                        FROM applications WHERE client_id = $1";
+
+impl PgStore {
+    pub(super) async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgStore> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .connect(url)
+            .await
+            .context("connecting to PostgreSQL")?;
+        Ok(PgStore { pool })
+    }
+
+    pub(super) async fn migrate(&self) -> anyhow::Result<()> {
+        // sqlx takes an advisory lock, so instances starting together migrate once.
+        sqlx::migrate!("./migrations/postgres").run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub(super) async fn ping(&self) -> anyhow::Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub(super) async fn submit(&self, app: &NewApplication) -> anyhow::Result<Submitted> {
+        // Fast path for replays: no transaction, no counter lock.
+        if let Some(row) = sqlx::query(EXISTING).bind(app.client_id).fetch_optional(&self.pool).await? {
+            return replay(&row, app);
+        }
+        for _ in 0..5 {
+            let mut tx = self.pool.begin().await?;
+            let seq: i64 =
+                sqlx::query_scalar("UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value")
+                    .fetch_one(&mut *tx)
+                    .await
+                    .context("taking a change number")?;
+            let code = codes::receipt();
+            // A concurrent insert of the same client id waits on the unique index, then does
+            // nothing; the loser reads the winner's row below.
+            let inserted = sqlx::query(
+                "INSERT INTO applications (
+                    client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
+                    centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
+                    server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
+                    province_code, commune_code, support_line, support_lines, last_change_seq)
+                 VALUES ($1, $2, $3, $4, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10, $11,
+                         $12::jsonb, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+                 ON CONFLICT (client_id) DO NOTHING
+                 RETURNING id",
+            )
+            .bind(app.client_id)
+            .bind(&code)
+            .bind(&app.content_hash)
+            .bind(app.received_at)
+            .bind(&app.answers_json)
+            .bind(&app.contact_json)
+            .bind(&app.centre_id)
+            .bind(app.client_as_of)
+            .bind(&app.client_decision_json)
+            .bind(&app.client_pack_id)
+            .bind(app.server_as_of)
+            .bind(&app.server_decision_json)
+            .bind(&app.server_pack_id)
+            .bind(app.drift)
+            .bind(&app.outcome)
+            .bind(app.amount_national)
+            .bind(app.amount_local)
+            .bind(app.province_code)
+            .bind(app.commune_code)
+            .bind(&app.support_line)
+            .bind(&app.support_lines)
+            .bind(seq)
+            .fetch_optional(&mut *tx)
+            .await;
+            let id: i64 = match inserted {
+                Ok(Some(row)) => row.try_get(0)?,
+                Ok(None) => {
+                    tx.rollback().await?;
+                    let row = sqlx::query(EXISTING)
+                        .bind(app.client_id)
+                        .fetch_one(&self.pool)
+                        .await
+                        .context("reading the concurrent submission")?;
+                    return replay(&row, app);
+                }
+                Err(e) if is_unique_violation(&e) => {
+                    // The receipt code collided: give the number back and try a new code.
+                    tx.rollback().await?;
+                    continue;
+                }
+                Err(e) => return Err(e).context("inserting the application"),
+            };
+            sqlx::query("INSERT INTO changes (seq, application_id, kind, at) VALUES ($1, $2, 'created', $3)")
+                .bind(seq)
+                .bind(id)
+                .bind(app.received_at)
+                .execute(&mut *tx)
+                .await
+                .context("recording the change")?;
+            tx.commit().await.context("committing the application")?;
+            return Ok(Submitted::Created(StoredReceipt {
+                receipt_code: code,
+                client_id: app.client_id,
+                received_at: app.received_at,
+                server_decision_json: app.server_decision_json.clone(),
+                drift: app.drift,
+            }));
+        }
+        anyhow::bail!("five receipt codes in a row collided")
+    }
+
+    pub(super) async fn status(&self, receipt_code: &str) -> anyhow::Result<Option<StatusRow>> {
+        let row = sqlx::query(
+            "SELECT receipt_code, status, received_at, outcome, support_lines, amount_national,
+                    amount_local, applicant_comment
+             FROM applications WHERE receipt_code = $1",
+        )
+        .bind(receipt_code)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(StatusRow {
+                receipt_code: r.try_get("receipt_code")?,
+                status: r.try_get("status")?,
+                received_at: r.try_get("received_at")?,
+                outcome: r.try_get("outcome")?,
+                support_lines: r.try_get("support_lines")?,
+                amount_national: r.try_get("amount_national")?,
+                amount_local: r.try_get("amount_local")?,
+                applicant_comment: r.try_get("applicant_comment")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(super) async fn park_draft(
+        &self,
+        client_id: Uuid,
+        answers_json: &str,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> anyhow::Result<Parked> {
+        sqlx::query("DELETE FROM drafts WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
+        for _ in 0..5 {
+            let code = codes::resume();
+            // `xmax = 0` tells a fresh insert from an update of the client's live draft.
+            let row = sqlx::query(
+                "INSERT INTO drafts (resume_code, client_id, answers, created_at, expires_at)
+                 VALUES ($1, $2, $3::jsonb, $4, $5)
+                 ON CONFLICT (client_id) DO UPDATE SET answers = EXCLUDED.answers, expires_at = EXCLUDED.expires_at
+                 RETURNING resume_code, (xmax = 0) AS inserted",
+            )
+            .bind(&code)
+            .bind(client_id)
+            .bind(answers_json)
+            .bind(now)
+            .bind(expires_at)
+            .fetch_one(&self.pool)
+            .await;
+            match row {
+                Ok(r) => {
+                    let draft = DraftRow {
+                        resume_code: r.try_get("resume_code")?,
+                        client_id,
+                        answers_json: answers_json.to_owned(),
+                        expires_at,
+                    };
+                    return Ok(if r.try_get("inserted")? { Parked::Created(draft) } else { Parked::Updated(draft) });
+                }
+                Err(e) if is_unique_violation(&e) => continue,
+                Err(e) => return Err(e).context("parking the draft"),
+            }
+        }
+        anyhow::bail!("five resume codes in a row collided")
+    }
+
+    pub(super) async fn draft(&self, resume_code: &str, now: OffsetDateTime) -> anyhow::Result<Option<DraftRow>> {
+        let row = sqlx::query(
+            "SELECT resume_code, client_id, answers::text AS answers, expires_at FROM drafts
+             WHERE resume_code = $1 AND expires_at > $2",
+        )
+        .bind(resume_code)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(DraftRow {
+                resume_code: r.try_get("resume_code")?,
+                client_id: r.try_get("client_id")?,
+                answers_json: r.try_get("answers")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(super) async fn changes(&self, cursor: i64, limit: i64) -> anyhow::Result<Vec<ChangeRow>> {
+        let rows = sqlx::query(
+            "SELECT c.seq, c.kind, c.at, a.receipt_code, a.client_id, a.received_at, a.updated_at,
+                    a.status, a.province_code, a.commune_code, a.support_line, a.support_lines,
+                    a.outcome, a.amount_national, a.amount_local, a.drift, a.client_pack_id,
+                    a.server_pack_id, a.centre_id, a.contact::text AS contact, a.answers::text AS answers,
+                    a.client_decision::text AS client_decision, a.server_decision::text AS server_decision
+             FROM changes c JOIN applications a ON a.id = c.application_id
+             WHERE c.seq > $1 ORDER BY c.seq LIMIT $2",
+        )
+        .bind(cursor)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(change_row).collect()
+    }
+
+    pub(super) async fn count_applications(&self) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM applications").fetch_one(&self.pool).await?)
+    }
+}
+
+fn replay(row: &PgRow, app: &NewApplication) -> anyhow::Result<Submitted> {
+    let hash: String = row.try_get("content_hash")?;
+    if hash != app.content_hash {
+        return Ok(Submitted::Conflict);
+    }
+    Ok(Submitted::Replayed(StoredReceipt {
+        receipt_code: row.try_get("receipt_code")?,
+        client_id: app.client_id,
+        received_at: row.try_get("received_at")?,
+        server_decision_json: row.try_get("server_decision")?,
+        drift: row.try_get("drift")?,
+    }))
+}
+
+fn change_row(r: &PgRow) -> anyhow::Result<ChangeRow> {
+    Ok(ChangeRow {
+        seq: r.try_get("seq")?,
+        kind: r.try_get("kind")?,
+        at: r.try_get("at")?,
+        receipt_code: r.try_get("receipt_code")?,
+        client_id: r.try_get("client_id")?,
+        received_at: r.try_get("received_at")?,
+        updated_at: r.try_get("updated_at")?,
+        status: r.try_get("status")?,
+        province_code: r.try_get("province_code")?,
+        commune_code: r.try_get("commune_code")?,
+        support_line: r.try_get("support_line")?,
+        support_lines: r.try_get("support_lines")?,
+        outcome: r.try_get("outcome")?,
+        amount_national: r.try_get("amount_national")?,
+        amount_local: r.try_get("amount_local")?,
+        drift: r.try_get("drift")?,
+        client_pack_id: r.try_get("client_pack_id")?,
+        server_pack_id: r.try_get("server_pack_id")?,
+        centre_id: r.try_get("centre_id")?,
+        contact_json: r.try_get("contact")?,
+        answers_json: r.try_get("answers")?,
+        client_decision_json: r.try_get("client_decision")?,
+        server_decision_json: r.try_get("server_decision")?,
+    })
+}

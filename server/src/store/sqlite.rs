@@ -1,0 +1,336 @@
+//! The SQLite backend: one file, WAL, `synchronous = FULL` (an acknowledged commit is on disk).
+//!
+//! Writes go through a pool of exactly one connection, so SQLite's single writer never sees
+//! lock contention (no `SQLITE_BUSY` retries) and change numbers commit in order. Reads use a
+//! separate pool and, thanks to WAL, never wait for the writer.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, sqlite::SqliteRow};
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime, UtcOffset};
+use uuid::Uuid;
+
+use super::{ChangeRow, DraftRow, NewApplication, Parked, StatusRow, StoredReceipt, Submitted, is_unique_violation};
+use crate::codes;
+
+/// SQLite store: a one-connection writer pool and a reader pool over the same file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    pub(super) async fn connect(url: &str, max_connections: u32) -> anyhow::Result<SqliteStore> {
+        let options = SqliteConnectOptions::from_str(url)
+            .context("parsing the SQLite URL")?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .context("opening the SQLite database")?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .connect_with(options)
+            .await
+            .context("opening the SQLite database for reading")?;
+        Ok(SqliteStore { writer, reader })
+    }
+
+    pub(super) async fn migrate(&self) -> anyhow::Result<()> {
+        sqlx::migrate!("./migrations/sqlite").run(&self.writer).await?;
+        Ok(())
+    }
+
+    pub(super) async fn ping(&self) -> anyhow::Result<()> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
+    pub(super) async fn submit(&self, app: &NewApplication) -> anyhow::Result<Submitted> {
+        let client_id = app.client_id.to_string();
+        let mut tx = self.writer.begin().await?;
+        let existing = sqlx::query(
+            "SELECT content_hash, receipt_code, received_at, server_decision, drift
+             FROM applications WHERE client_id = ?1",
+        )
+        .bind(&client_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .context("looking up the client id")?;
+        if let Some(row) = existing {
+            tx.rollback().await?;
+            return replay(&row, app);
+        }
+        let seq: i64 = sqlx::query_scalar("UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value")
+            .fetch_one(&mut *tx)
+            .await
+            .context("taking a change number")?;
+        let received_at = ts(app.received_at);
+        let mut attempts = 0;
+        let (id, code) = loop {
+            let code = codes::receipt();
+            let inserted = sqlx::query(
+                "INSERT INTO applications (
+                    client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
+                    centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
+                    server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
+                    province_code, commune_code, support_line, support_lines, last_change_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                         ?17, ?18, ?19, ?20, ?21, ?22)
+                 RETURNING id",
+            )
+            .bind(&client_id)
+            .bind(&code)
+            .bind(&app.content_hash)
+            .bind(&received_at)
+            .bind(&app.answers_json)
+            .bind(&app.contact_json)
+            .bind(&app.centre_id)
+            .bind(date(app.client_as_of))
+            .bind(&app.client_decision_json)
+            .bind(&app.client_pack_id)
+            .bind(date(app.server_as_of))
+            .bind(&app.server_decision_json)
+            .bind(&app.server_pack_id)
+            .bind(app.drift)
+            .bind(&app.outcome)
+            .bind(app.amount_national)
+            .bind(app.amount_local)
+            .bind(app.province_code)
+            .bind(app.commune_code)
+            .bind(&app.support_line)
+            .bind(&app.support_lines)
+            .bind(seq)
+            .fetch_one(&mut *tx)
+            .await;
+            match inserted {
+                Ok(row) => break (row.try_get::<i64, _>(0)?, code),
+                Err(e) if is_unique_violation(&e) && attempts < 5 => attempts += 1,
+                Err(e) => return Err(e).context("inserting the application"),
+            }
+        };
+        sqlx::query("INSERT INTO changes (seq, application_id, kind, at) VALUES (?1, ?2, 'created', ?3)")
+            .bind(seq)
+            .bind(id)
+            .bind(&received_at)
+            .execute(&mut *tx)
+            .await
+            .context("recording the change")?;
+        tx.commit().await.context("committing the application")?;
+        Ok(Submitted::Created(StoredReceipt {
+            receipt_code: code,
+            client_id: app.client_id,
+            received_at: app.received_at,
+            server_decision_json: app.server_decision_json.clone(),
+            drift: app.drift,
+        }))
+    }
+
+    pub(super) async fn status(&self, receipt_code: &str) -> anyhow::Result<Option<StatusRow>> {
+        let row = sqlx::query(
+            "SELECT receipt_code, status, received_at, outcome, support_lines, amount_national,
+                    amount_local, applicant_comment
+             FROM applications WHERE receipt_code = ?1",
+        )
+        .bind(receipt_code)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|r| {
+            Ok(StatusRow {
+                receipt_code: r.try_get("receipt_code")?,
+                status: r.try_get("status")?,
+                received_at: parse_ts(&r.try_get::<String, _>("received_at")?)?,
+                outcome: r.try_get("outcome")?,
+                support_lines: r.try_get("support_lines")?,
+                amount_national: r.try_get("amount_national")?,
+                amount_local: r.try_get("amount_local")?,
+                applicant_comment: r.try_get("applicant_comment")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(super) async fn park_draft(
+        &self,
+        client_id: Uuid,
+        answers_json: &str,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> anyhow::Result<Parked> {
+        let client = client_id.to_string();
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("DELETE FROM drafts WHERE expires_at <= ?1").bind(ts(now)).execute(&mut *tx).await?;
+        let existing: Option<String> = sqlx::query_scalar("SELECT resume_code FROM drafts WHERE client_id = ?1")
+            .bind(&client)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let parked = if let Some(code) = existing {
+            sqlx::query("UPDATE drafts SET answers = ?1, expires_at = ?2 WHERE resume_code = ?3")
+                .bind(answers_json)
+                .bind(ts(expires_at))
+                .bind(&code)
+                .execute(&mut *tx)
+                .await?;
+            Parked::Updated(DraftRow { resume_code: code, client_id, answers_json: answers_json.to_owned(), expires_at })
+        } else {
+            let mut attempts = 0;
+            loop {
+                let code = codes::resume();
+                let inserted = sqlx::query(
+                    "INSERT INTO drafts (resume_code, client_id, answers, created_at, expires_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .bind(&code)
+                .bind(&client)
+                .bind(answers_json)
+                .bind(ts(now))
+                .bind(ts(expires_at))
+                .execute(&mut *tx)
+                .await;
+                match inserted {
+                    Ok(_) => {
+                        break Parked::Created(DraftRow {
+                            resume_code: code,
+                            client_id,
+                            answers_json: answers_json.to_owned(),
+                            expires_at,
+                        });
+                    }
+                    Err(e) if is_unique_violation(&e) && attempts < 5 => attempts += 1,
+                    Err(e) => return Err(e).context("inserting the draft"),
+                }
+            }
+        };
+        tx.commit().await?;
+        Ok(parked)
+    }
+
+    pub(super) async fn draft(&self, resume_code: &str, now: OffsetDateTime) -> anyhow::Result<Option<DraftRow>> {
+        let row = sqlx::query(
+            "SELECT resume_code, client_id, answers, expires_at FROM drafts
+             WHERE resume_code = ?1 AND expires_at > ?2",
+        )
+        .bind(resume_code)
+        .bind(ts(now))
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|r| {
+            Ok(DraftRow {
+                resume_code: r.try_get("resume_code")?,
+                client_id: Uuid::parse_str(&r.try_get::<String, _>("client_id")?)?,
+                answers_json: r.try_get("answers")?,
+                expires_at: parse_ts(&r.try_get::<String, _>("expires_at")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(super) async fn changes(&self, cursor: i64, limit: i64) -> anyhow::Result<Vec<ChangeRow>> {
+        let rows = sqlx::query(
+            "SELECT c.seq, c.kind, c.at, a.receipt_code, a.client_id, a.received_at, a.updated_at,
+                    a.status, a.province_code, a.commune_code, a.support_line, a.support_lines,
+                    a.outcome, a.amount_national, a.amount_local, a.drift, a.client_pack_id,
+                    a.server_pack_id, a.centre_id, a.contact, a.answers, a.client_decision,
+                    a.server_decision
+             FROM changes c JOIN applications a ON a.id = c.application_id
+             WHERE c.seq > ?1 ORDER BY c.seq LIMIT ?2",
+        )
+        .bind(cursor)
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(change_row).collect()
+    }
+
+    pub(super) async fn count_applications(&self) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM applications").fetch_one(&self.reader).await?)
+    }
+}
+
+fn replay(row: &SqliteRow, app: &NewApplication) -> anyhow::Result<Submitted> {
+    let hash: String = row.try_get("content_hash")?;
+    if hash != app.content_hash {
+        return Ok(Submitted::Conflict);
+    }
+    Ok(Submitted::Replayed(StoredReceipt {
+        receipt_code: row.try_get("receipt_code")?,
+        client_id: app.client_id,
+        received_at: parse_ts(&row.try_get::<String, _>("received_at")?)?,
+        server_decision_json: row.try_get("server_decision")?,
+        drift: row.try_get("drift")?,
+    }))
+}
+
+fn change_row(r: &SqliteRow) -> anyhow::Result<ChangeRow> {
+    Ok(ChangeRow {
+        seq: r.try_get("seq")?,
+        kind: r.try_get("kind")?,
+        at: parse_ts(&r.try_get::<String, _>("at")?)?,
+        receipt_code: r.try_get("receipt_code")?,
+        client_id: Uuid::parse_str(&r.try_get::<String, _>("client_id")?)?,
+        received_at: parse_ts(&r.try_get::<String, _>("received_at")?)?,
+        updated_at: parse_ts(&r.try_get::<String, _>("updated_at")?)?,
+        status: r.try_get("status")?,
+        province_code: r.try_get("province_code")?,
+        commune_code: r.try_get("commune_code")?,
+        support_line: r.try_get("support_line")?,
+        support_lines: r.try_get("support_lines")?,
+        outcome: r.try_get("outcome")?,
+        amount_national: r.try_get("amount_national")?,
+        amount_local: r.try_get("amount_local")?,
+        drift: r.try_get("drift")?,
+        client_pack_id: r.try_get("client_pack_id")?,
+        server_pack_id: r.try_get("server_pack_id")?,
+        centre_id: r.try_get("centre_id")?,
+        contact_json: r.try_get("contact")?,
+        answers_json: r.try_get("answers")?,
+        client_decision_json: r.try_get("client_decision")?,
+        server_decision_json: r.try_get("server_decision")?,
+    })
+}
+
+/// Times are stored as RFC 3339 in UTC with exactly six fraction digits, so that text order
+/// is time order (the drafts' expiry query relies on it).
+fn ts(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
+}
+
+fn parse_ts(s: &str) -> anyhow::Result<OffsetDateTime> {
+    OffsetDateTime::parse(s, &Rfc3339).with_context(|| format!("stored time {s:?} is not RFC 3339"))
+}
+
+fn date(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_times_sort_as_text_and_round_trip() {
+        let t = OffsetDateTime::from_unix_timestamp_nanos(1_767_225_600_123_456_000).unwrap();
+        assert_eq!(ts(t), "2026-01-01T00:00:00.123456Z");
+        assert_eq!(parse_ts(&ts(t)).unwrap(), t);
+    }
+}
