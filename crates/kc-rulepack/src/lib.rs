@@ -27,3 +27,6 @@ pub fn bundled() -> &'static RulePack {
     static PACK: OnceLock<RulePack> = OnceLock::new();
     PACK.get_or_init(|| serde_json::from_str(PACK_JSON).expect("bundled pack is valid JSON (checked at build)"))
 }
+
+#[cfg(test)]
+mod tests;

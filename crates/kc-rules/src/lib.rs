@@ -9,12 +9,16 @@
 //! Invariants: no I/O, no clock, no randomness, no float in any money path. The same code
 //! runs natively (server, CLI) and in WebAssembly (the widget).
 
+mod amount;
+mod criteria;
 mod decision;
 mod error;
 mod evaluate;
 mod input;
 mod money;
 pub mod pack;
+mod params;
+mod questions;
 mod words;
 
 pub use decision::{
@@ -29,6 +33,9 @@ pub use input::{
 };
 pub use money::{MAX_VND, MoneyError, Rate, RateError, Vnd};
 pub use pack::{Citation, Confidence, RulePack};
+pub use params::{CHOICES, PARAM_IDS};
+/// The decimal type of rates, factors and multipliers (re-exported for users of [`Used`]).
+pub use rust_decimal::Decimal;
 pub use words::{parse_vnd_vi, vnd_in_words};
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,496 @@
+//! Support amounts (docs/engine.md, "Amounts").
+//!
+//! `amount = round(min(rate × cost, cap × multiplier))`, with the rounding mode of the pack
+//! (`rounding.mode`, whole đồng toward zero: the calculator's convention, not law). The
+//! priority multiplier raises the **cap** only, so the support never exceeds the cost share.
+//! Every figure carries the parameter it came from.
+
+use rust_decimal::Decimal;
+use time::Date;
+
+use crate::evaluate::Ctx;
+use crate::pack::Layer;
+use crate::{
+    Basis, Citation, Confidence, Fund, Line, Rate, Reference, RulesError, Status, SupportResult,
+    Text, Used, Vnd,
+};
+
+type R<T> = Result<T, RulesError>;
+
+/// The figures of one capped computation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Figures {
+    /// The support, whole đồng.
+    pub(crate) amount: Vnd,
+    /// `rate × cost > cap × multiplier`.
+    pub(crate) cap_applied: bool,
+    /// The cost above which the cap binds (`cap × multiplier ÷ rate`, rounded up).
+    pub(crate) cap_binds_above: Option<Vnd>,
+    /// `cap × multiplier`, whole đồng toward zero.
+    pub(crate) effective_cap: Vnd,
+}
+
+/// `min(rate × cost, cap × multiplier)`, rounded toward zero to whole đồng.
+///
+/// Pure and total: every input is in range by its type, and the result is at most `cap ×
+/// multiplier` and at most `cost`.
+pub(crate) fn capped(rate: Rate, cost: Vnd, cap: Vnd, multiplier: Decimal) -> Figures {
+    let effective = cap
+        .as_decimal()
+        .checked_mul(multiplier)
+        .unwrap_or(Decimal::MAX);
+    let effective_cap =
+        Vnd::from_decimal_toward_zero(effective).unwrap_or(Vnd::from_const(crate::MAX_VND));
+    let share = rate.of(cost);
+    let cap_applied = share > effective_cap.as_decimal();
+    let raw = if cap_applied {
+        effective_cap.as_decimal()
+    } else {
+        share
+    };
+    let amount = Vnd::from_decimal_toward_zero(raw).unwrap_or(effective_cap);
+    let cap_binds_above = if rate.fraction().is_zero() {
+        None
+    } else {
+        effective_cap
+            .as_decimal()
+            .checked_div(rate.fraction())
+            .and_then(|d| Vnd::try_from(d.ceil()).ok())
+    };
+    Figures {
+        amount,
+        cap_applied,
+        cap_binds_above,
+        effective_cap,
+    }
+}
+
+/// Where the values of a line's support come from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Source<'a> {
+    /// The national parameters.
+    National,
+    /// A provincial layer in force.
+    Layer(&'a Layer),
+}
+
+/// A parameter of the source, typed.
+fn get<T: crate::params::FromValue>(
+    ctx: &Ctx<'_>,
+    src: Source<'_>,
+    id: &str,
+) -> R<Option<Used<T>>> {
+    match src {
+        Source::National => ctx.p.opt(id),
+        Source::Layer(l) => ctx.p.layer(l, id),
+    }
+}
+
+/// The rate and cap of a line from one source. A technology line takes the machinery rate
+/// and, without its own cap, `machinery.cap × technology_line.cap_multiplier` (the layer's
+/// multiplier, else the national one).
+fn rate_and_cap(
+    ctx: &Ctx<'_>,
+    src: Source<'_>,
+    line: Line,
+) -> R<(Option<Used<Rate>>, Option<Used<Vnd>>)> {
+    if line != Line::TechnologyLine {
+        let id = line.id();
+        return Ok((
+            get(ctx, src, &format!("{id}.rate"))?,
+            get(ctx, src, &format!("{id}.cap"))?,
+        ));
+    }
+    let rate = match get::<Rate>(ctx, src, "technology_line.rate")? {
+        Some(r) => Some(r),
+        None => get(ctx, src, "machinery.rate")?,
+    };
+    if let Some(cap) = get::<Vnd>(ctx, src, "technology_line.cap")? {
+        return Ok((rate, Some(cap)));
+    }
+    let Some(machinery) = get::<Vnd>(ctx, src, "machinery.cap")? else {
+        return Ok((rate, None));
+    };
+    let factor = match get::<Decimal>(ctx, src, "technology_line.cap_multiplier")? {
+        Some(f) => Some(f),
+        None => ctx.p.opt::<Decimal>("technology_line.cap_multiplier")?,
+    };
+    let Some(factor) = factor else {
+        return Ok((rate, Some(machinery)));
+    };
+    let value = machinery
+        .value
+        .as_decimal()
+        .checked_mul(factor.value)
+        .and_then(|d| Vnd::from_decimal_toward_zero(d).ok())
+        .ok_or_else(|| RulesError::BadPack {
+            id: factor.param.clone(),
+        })?;
+    let cap = Used {
+        param: "technology_line.cap".to_owned(),
+        value,
+        from: machinery.from.max(factor.from),
+        citation: factor.citation.clone(),
+        confidence: machinery.confidence.min(factor.confidence),
+    };
+    Ok((rate, Some(cap)))
+}
+
+/// The multiplier for a source: the source's `priority.cap_multiplier` when a priority-area
+/// fact holds, else 1 (a layer without its own multiplier has none).
+fn multiplier(ctx: &Ctx<'_>, src: Source<'_>, as_of: Date) -> R<(Used<Decimal>, bool)> {
+    let param = match src {
+        Source::National => ctx.p.need::<Decimal>("priority.cap_multiplier")?,
+        Source::Layer(l) => ctx.p.layer::<Decimal>(l, "priority.cap_multiplier")?,
+    };
+    let holds = ctx.priority_area();
+    Ok(match param {
+        Some(mut u) => {
+            let applied = holds && u.value != Decimal::ONE;
+            if !holds {
+                u.value = Decimal::ONE;
+            }
+            (u, applied)
+        }
+        None => (
+            Used {
+                param: "priority.cap_multiplier".to_owned(),
+                value: Decimal::ONE,
+                from: as_of,
+                citation: Citation {
+                    document: "Không có hệ số ưu tiên trong gói quy tắc vào ngày này / no priority uplift in the pack on this date".to_owned(),
+                    provision: String::new(),
+                },
+                confidence: Confidence::S,
+            },
+            false,
+        ),
+    })
+}
+
+/// Checks the rounding mode the pack declares (only `toward_zero` is known).
+pub(crate) fn check_rounding(ctx: &Ctx<'_>) -> R<()> {
+    match ctx.p.need::<String>("rounding.mode")? {
+        Some(u) if u.value == "toward_zero" => Ok(()),
+        _ => Err(RulesError::BadPack {
+            id: "rounding.mode".to_owned(),
+        }),
+    }
+}
+
+/// An empty result to fill in.
+fn blank(
+    line: Line,
+    fund: Fund,
+    layer: Option<String>,
+    status: Status,
+    basis: Basis,
+    multiplier: Used<Decimal>,
+) -> SupportResult {
+    SupportResult {
+        line,
+        fund,
+        layer,
+        status,
+        basis,
+        eligible_cost: None,
+        rate: None,
+        cap: None,
+        multiplier,
+        amount: None,
+        ceiling: None,
+        cap_applied: false,
+        cap_binds_above: None,
+        note: None,
+        references: Vec::new(),
+        confidence: Confidence::S,
+    }
+}
+
+/// The training reference norms (not khuyến công rules), times the learners when given.
+fn training_references(ctx: &Ctx<'_>) -> R<Vec<Reference>> {
+    let Some(per) = ctx.p.need::<Vnd>("training.reference_per_learner")? else {
+        return Ok(Vec::new());
+    };
+    let learners = ctx.app.line(Line::Training).and_then(|r| r.learners);
+    let (amount, vi, en) = match learners {
+        Some(n) => (
+            Vnd::from_decimal_toward_zero(per.value.as_decimal() * Decimal::from(n)).ok(),
+            format!(
+                "Giá trị tham chiếu khóa học miễn phí: {} /học viên/khóa × {n} học viên (định mức tham chiếu, không phải quy định khuyến công)",
+                per.value
+            ),
+            format!(
+                "Reference value of free courses: {} per learner per course × {n} learners (a reference norm, not a khuyến công rule)",
+                per.value
+            ),
+        ),
+        None => (
+            Some(per.value),
+            format!(
+                "Định mức tham chiếu: {} /học viên/khóa (không phải quy định khuyến công)",
+                per.value
+            ),
+            format!(
+                "Reference norm: {} per learner per course (not a khuyến công rule)",
+                per.value
+            ),
+        ),
+    };
+    Ok(vec![Reference {
+        label: Text::new(vi, en),
+        amount,
+        citation: per.citation,
+        confidence: per.confidence,
+    }])
+}
+
+/// The support of one requested line from one source.
+pub(crate) fn support(
+    ctx: &Ctx<'_>,
+    line: Line,
+    status: Status,
+    src: Source<'_>,
+) -> R<SupportResult> {
+    let (fund, layer_id) = match src {
+        Source::National => (Fund::National, None),
+        Source::Layer(l) => (Fund::Local, Some(l.id.clone())),
+    };
+    let (mult, mult_applied) = multiplier(ctx, src, ctx.as_of)?;
+    let request = ctx.app.line(line);
+    let cost = request.and_then(|r| r.cost);
+    let (rate, cap) = rate_and_cap(ctx, src, line)?;
+    let mut out = blank(line, fund, layer_id, status, Basis::NoValue, mult.clone());
+    out.eligible_cost = cost;
+
+    if line == Line::Training && rate.is_none() && cap.is_none() {
+        if let Some(per) = get::<Vnd>(ctx, src, "training.per_learner")? {
+            return training_per_learner(ctx, out, per);
+        }
+        out.basis = Basis::SetByProvince;
+        out.references = training_references(ctx)?;
+        out.note = Some(Text::new(
+            "Đào tạo nghề được hỗ trợ bằng khóa học miễn phí cho người lao động; mức chi do tỉnh quyết định theo định mức chi chung. Không có mức khuyến công quốc gia cho mỗi học viên.",
+            "Training is support in kind (free courses for workers); levels are set by the province under general spending norms. There is no national khuyến công amount per learner.",
+        ));
+        return Ok(out);
+    }
+    if rate.is_none() && cap.is_none() {
+        match src {
+            Source::National => {
+                out.basis = Basis::NoValue;
+                out.note = Some(Text::new(
+                    "Không có mức hỗ trợ khuyến công quốc gia đã xác minh cho nội dung này vào ngày này.",
+                    "No verified national khuyến công level for this line on this date.",
+                ));
+            }
+            Source::Layer(l) => {
+                out.basis = Basis::SetByProvince;
+                out.note = Some(Text::new(
+                    format!(
+                        "{} chưa có mức cho nội dung này trong gói quy tắc: hỏi trung tâm khuyến công tỉnh.",
+                        l.name
+                    ),
+                    format!(
+                        "{}: no level for this line in the pack; ask the provincial centre.",
+                        l.name
+                    ),
+                ));
+            }
+        }
+        return Ok(out);
+    }
+    let mut conf = [
+        rate.as_ref().map(|r| r.confidence),
+        cap.as_ref().map(|c| c.confidence),
+    ]
+    .into_iter()
+    .flatten()
+    .fold(Confidence::V, Confidence::min);
+    if mult_applied {
+        conf = conf.min(mult.confidence);
+    }
+    out.confidence = conf;
+    out.rate = rate.clone();
+    out.cap = cap.clone();
+    let Some(cost) = cost else {
+        out.basis = Basis::NeedCost;
+        return Ok(out);
+    };
+    match (rate, cap) {
+        (Some(r), Some(c)) => {
+            let f = capped(r.value, cost, c.value, mult.value);
+            out.basis = Basis::Computed;
+            out.amount = Some(f.amount);
+            out.cap_applied = f.cap_applied;
+            out.cap_binds_above = f.cap_binds_above;
+        }
+        (None, Some(c)) => {
+            let f = capped(Rate::FULL, cost, c.value, mult.value);
+            out.basis = Basis::CeilingOnly;
+            out.ceiling = Some(f.amount);
+            out.note = Some(Text::new(
+                "Chưa xác minh được tỷ lệ hỗ trợ: chỉ biết mức tối đa, số tiền thực tế có thể thấp hơn.",
+                "The support rate is not verified: only the cap is known; the actual amount may be lower.",
+            ));
+        }
+        (Some(r), None) => {
+            out.basis = Basis::Computed;
+            out.amount = Vnd::from_decimal_toward_zero(r.value.of(cost)).ok();
+        }
+        (None, None) => {}
+    }
+    Ok(out)
+}
+
+/// Training from a layer's per-learner level: `per_learner × learners`, within
+/// `training.cap` when the layer has one.
+fn training_per_learner(ctx: &Ctx<'_>, mut out: SupportResult, per: Used<Vnd>) -> R<SupportResult> {
+    out.confidence = per.confidence;
+    let Some(n) = ctx.app.line(Line::Training).and_then(|r| r.learners) else {
+        out.basis = Basis::NeedCost;
+        return Ok(out);
+    };
+    let total =
+        Vnd::from_decimal_toward_zero(per.value.as_decimal() * Decimal::from(n)).map_err(|_| {
+            RulesError::InvalidInput {
+                field: "lines.training.learners".into(),
+                message: "quá lớn / too large".into(),
+            }
+        })?;
+    let cap = match out
+        .layer
+        .as_deref()
+        .and_then(|id| ctx.pack.layers.iter().find(|l| l.id == id))
+    {
+        Some(l) => ctx.p.layer::<Vnd>(l, "training.cap")?,
+        None => None,
+    };
+    let f = capped(
+        Rate::FULL,
+        total,
+        cap.as_ref()
+            .map_or(Vnd::from_const(crate::MAX_VND), |c| c.value),
+        Decimal::ONE,
+    );
+    out.basis = Basis::Computed;
+    out.eligible_cost = Some(total);
+    out.amount = Some(f.amount);
+    out.cap_applied = cap.is_some() && f.cap_applied;
+    out.cap = cap;
+    Ok(out)
+}
+
+/// The local result when no layer applies: the province sets the level and the pack has
+/// none, or the province (or former province) is not known yet.
+pub(crate) fn no_layer(ctx: &Ctx<'_>, line: Line, status: Status, why: Text) -> R<SupportResult> {
+    let (mult, _) = multiplier(ctx, Source::Layer(&EMPTY_LAYER), ctx.as_of)?;
+    let mut out = blank(line, Fund::Local, None, status, Basis::SetByProvince, mult);
+    out.eligible_cost = ctx.app.line(line).and_then(|r| r.cost);
+    out.note = Some(why);
+    if line == Line::Training {
+        out.references = training_references(ctx)?;
+    }
+    Ok(out)
+}
+
+/// A layer with no parameters, for look-ups that must find nothing.
+static EMPTY_LAYER: Layer = Layer {
+    id: String::new(),
+    province_code: 0,
+    former_province: None,
+    name: String::new(),
+    params: Vec::new(),
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rate(s: &str) -> Rate {
+        Rate::new(s.parse().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn machinery_example() {
+        let f = capped(
+            rate("0.5"),
+            Vnd::from_const(700_000_000),
+            Vnd::from_const(300_000_000),
+            Decimal::ONE,
+        );
+        assert_eq!(f.amount, Vnd::from_const(300_000_000));
+        assert!(f.cap_applied);
+        assert_eq!(f.cap_binds_above, Some(Vnd::from_const(600_000_000)));
+    }
+
+    #[test]
+    fn below_cap_and_at_binding_point() {
+        let f = capped(
+            rate("0.5"),
+            Vnd::from_const(400_000_000),
+            Vnd::from_const(300_000_000),
+            Decimal::ONE,
+        );
+        assert_eq!(f.amount, Vnd::from_const(200_000_000));
+        assert!(!f.cap_applied);
+        let f = capped(
+            rate("0.5"),
+            Vnd::from_const(600_000_000),
+            Vnd::from_const(300_000_000),
+            Decimal::ONE,
+        );
+        assert_eq!(f.amount, Vnd::from_const(300_000_000));
+        assert!(
+            !f.cap_applied,
+            "at exactly the binding point the cap does not yet cut"
+        );
+    }
+
+    #[test]
+    fn rounds_toward_zero_and_binding_point_up() {
+        let f = capped(
+            rate("0.3"),
+            Vnd::from_const(1_000_000_001),
+            Vnd::from_const(1_000_000_000),
+            Decimal::ONE,
+        );
+        assert_eq!(f.amount, Vnd::from_const(300_000_000));
+        assert_eq!(f.cap_binds_above, Some(Vnd::from_const(3_333_333_334)));
+    }
+
+    #[test]
+    fn multiplier_raises_cap_not_share() {
+        let m: Decimal = "1.5".parse().unwrap();
+        let f = capped(
+            Rate::FULL,
+            Vnd::from_const(12_000_000),
+            Vnd::from_const(10_000_000),
+            m,
+        );
+        assert_eq!(
+            f.amount,
+            Vnd::from_const(12_000_000),
+            "never more than the cost"
+        );
+        let f = capped(
+            rate("0.5"),
+            Vnd::from_const(2_000_000_000),
+            Vnd::from_const(300_000_000),
+            m,
+        );
+        assert_eq!(f.amount, Vnd::from_const(450_000_000));
+    }
+
+    #[test]
+    fn zero_rate_has_no_binding_point() {
+        let f = capped(
+            rate("0"),
+            Vnd::from_const(5),
+            Vnd::from_const(3),
+            Decimal::ONE,
+        );
+        assert_eq!(f.amount, Vnd::ZERO);
+        assert_eq!(f.cap_binds_above, None);
+    }
+}
