@@ -94,7 +94,7 @@ pub(crate) fn render(d: &Decision, _pack: &RulePack) -> String {
     let national = d.total(Fund::National);
     let local = d.total(Fund::Local);
     if !national.as_decimal().is_zero() || !local.as_decimal().is_zero() {
-        let _ = writeln!(s, "  Cộng (các nội dung chưa bị loại): quốc gia {}; địa phương {}", money(national), money(local));
+        let _ = writeln!(s, "  Tổng theo quỹ (tính riêng từng quỹ; cùng một nội dung thường chỉ do một quỹ chi): quốc gia {}; địa phương {}", money(national), money(local));
     }
 
     if !d.priorities.is_empty() {
