@@ -11,6 +11,37 @@
 //! assert_eq!(pack.communes.len(), 3321);
 //! assert_eq!(pack.id, kc_rulepack::PACK_ID);
 //! ```
+//!
+//! The worked example of `docs/engine.md`: a household business processing food in a xã of a
+//! tỉnh buys a new machine for 700,000,000 đ on 2026-11-22. The national rate is 50 % and the
+//! cap 300,000,000 đ (TT 28/2018 Art. 8 cl. 4), so the cap applies; costs above 600,000,000 đ
+//! add nothing.
+//!
+//! ```
+//! use kc_rules::{evaluate, Application, Basis, Fund, Line, LineRequest, Outcome, Subject, Vnd};
+//! use time::macros::date;
+//!
+//! let mut app = Application {
+//!     lines: vec![LineRequest { line: Line::Machinery, cost: Some(Vnd::from_const(700_000_000)), learners: None }],
+//!     subject: Some(Subject::HouseholdBusiness),
+//!     sector: Some("food_processing".into()),
+//!     ..Application::default()
+//! };
+//! app.location.commune_code = Some(16591); // Xã Các Sơn, Thanh Hóa
+//! app.location.difficult_area = Some(false);
+//! app.conditions.equipment_new = Some(true);
+//! app.conditions.no_other_state_funding = Some(true);
+//! app.conditions.counterpart_funding = Some(true);
+//!
+//! let decision = evaluate(kc_rulepack::bundled(), &app, date!(2026 - 11 - 22)).unwrap();
+//! assert_eq!(decision.outcome, Outcome::Eligible);
+//! let national = decision.support_for(Line::Machinery).find(|s| s.fund == Fund::National).unwrap();
+//! assert_eq!(national.basis, Basis::Computed);
+//! assert_eq!(national.amount, Some(Vnd::from_const(300_000_000)));
+//! assert!(national.cap_applied);
+//! assert_eq!(national.cap_binds_above, Some(Vnd::from_const(600_000_000)));
+//! assert_eq!(national.amount.unwrap().to_string(), "300.000.000 đ");
+//! ```
 
 use std::sync::OnceLock;
 

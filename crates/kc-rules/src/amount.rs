@@ -65,6 +65,9 @@ pub(crate) fn capped(rate: Rate, cost: Vnd, cap: Vnd, multiplier: Decimal) -> Fi
     }
 }
 
+/// A line's rate and cap from one source, each if known.
+type RateCap = (Option<Used<Rate>>, Option<Used<Vnd>>);
+
 /// Where the values of a line's support come from.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Source<'a> {
@@ -89,11 +92,7 @@ fn get<T: crate::params::FromValue>(
 /// The rate and cap of a line from one source. A technology line takes the machinery rate
 /// and, without its own cap, `machinery.cap × technology_line.cap_multiplier` (the layer's
 /// multiplier, else the national one).
-fn rate_and_cap(
-    ctx: &Ctx<'_>,
-    src: Source<'_>,
-    line: Line,
-) -> R<(Option<Used<Rate>>, Option<Used<Vnd>>)> {
+fn rate_and_cap(ctx: &Ctx<'_>, src: Source<'_>, line: Line) -> R<RateCap> {
     if line != Line::TechnologyLine {
         let id = line.id();
         return Ok((

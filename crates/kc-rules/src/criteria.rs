@@ -265,11 +265,11 @@ pub(crate) fn sme_size(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
         if id == "medium" {
             break;
         }
-        if let Some(l) = limits(ctx, group, id)? {
-            if fits(ctx, &l) == Some(true) {
-                found = Some((vi, en, l));
-                break;
-            }
+        if let Some(l) = limits(ctx, group, id)?
+            && fits(ctx, &l) == Some(true)
+        {
+            found = Some((vi, en, l));
+            break;
         }
     }
     let medium_fit = fits(ctx, &medium);

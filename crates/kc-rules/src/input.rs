@@ -265,10 +265,10 @@ impl Application {
                 return Err(invalid(&format!("lines[{i}].learners"), "chỉ dùng cho đào tạo / only for training"));
             }
         }
-        if let Some(code) = self.location.commune_code {
-            if pack.commune(code).is_none() {
-                return Err(invalid("location.commune_code", "mã xã/phường/đặc khu không có trong danh mục / unknown commune code"));
-            }
+        if let Some(code) = self.location.commune_code
+            && pack.commune(code).is_none()
+        {
+            return Err(invalid("location.commune_code", "mã xã/phường/đặc khu không có trong danh mục / unknown commune code"));
         }
         if let Some(former) = &self.location.former_province {
             let known = pack.provinces.iter().flat_map(|p| &p.formed_from).any(|f| &f.codename == former);
@@ -276,10 +276,10 @@ impl Application {
                 return Err(invalid("location.former_province", "tỉnh cũ không có trong danh mục / unknown former province"));
             }
         }
-        if let Some(sector) = &self.sector {
-            if pack.sector(sector).is_none() {
-                return Err(invalid("sector", "ngành nghề không có trong danh mục / unknown sector"));
-            }
+        if let Some(sector) = &self.sector
+            && pack.sector(sector).is_none()
+        {
+            return Err(invalid("sector", "ngành nghề không có trong danh mục / unknown sector"));
         }
         if self.priority.local_materials_percent.is_some_and(|p| p > 100) {
             return Err(invalid("priority.local_materials_percent", "phải từ 0 đến 100 / must be 0 to 100"));

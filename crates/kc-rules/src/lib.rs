@@ -19,6 +19,8 @@ mod money;
 pub mod pack;
 mod params;
 mod questions;
+#[cfg(test)]
+mod tests;
 mod words;
 
 pub use decision::{

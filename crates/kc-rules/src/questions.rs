@@ -150,11 +150,14 @@ pub(crate) fn missing(
 
     let sme_open = open("sme_size");
     let group = app.size.sector_group;
-    let medium = match group {
-        Some(g) => criteria::limits(ctx, g, "medium")?,
-        None => criteria::limits(ctx, SizeSector::AgricultureIndustryConstruction, "medium")?,
-    };
     let enterprise = app.subject == Some(Subject::Enterprise);
+    let medium = match (enterprise && sme_open, group) {
+        (false, _) => None,
+        (true, Some(g)) => criteria::limits(ctx, g, "medium")?,
+        (true, None) => {
+            criteria::limits(ctx, SizeSector::AgricultureIndustryConstruction, "medium")?
+        }
+    };
     list.push((
         q(
             "size.sector_group",
@@ -331,19 +334,17 @@ pub(crate) fn hints(
             .iter()
             .find(|s| s.line == Line::Machinery && s.fund == Fund::National && s.cap_applied);
         let factor = ctx.p.opt::<Decimal>("technology_line.cap_multiplier")?;
-        if let (Some(s), Some(f)) = (national, factor) {
-            if f.value > Decimal::ONE {
-                if let Some(cap) = &s.cap {
-                    let line_cap =
-                        crate::Vnd::from_decimal_toward_zero(cap.value.as_decimal() * f.value)
-                            .unwrap_or(cap.value);
-                    out.push(hint(
-                        "technology_line_cap",
-                        format!("Nếu máy móc tạo thành một dây chuyền công nghệ, mức tối đa là {} lần: {line_cap}.", f.value),
-                        format!("If the machines form a technology line, the cap is {}×: {line_cap}.", f.value),
-                    ));
-                }
-            }
+        if let (Some(s), Some(f)) = (national, factor)
+            && f.value > Decimal::ONE
+            && let Some(cap) = &s.cap
+        {
+            let line_cap = crate::Vnd::from_decimal_toward_zero(cap.value.as_decimal() * f.value)
+                .unwrap_or(cap.value);
+            out.push(hint(
+                "technology_line_cap",
+                format!("Nếu máy móc tạo thành một dây chuyền công nghệ, mức tối đa là {} lần: {line_cap}.", f.value),
+                format!("If the machines form a technology line, the cap is {}×: {line_cap}.", f.value),
+            ));
         }
     }
     if ctx.location_test.value == "2025" {

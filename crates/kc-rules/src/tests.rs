@@ -1,0 +1,294 @@
+//! Engine tests on a small synthetic pack (the real pack lives in `kc-rulepack`, which
+//! depends on this crate; its own tests run the engine on the bundled data).
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use time::Date;
+use time::macros::date;
+
+use crate::amount::capped;
+use crate::pack::{Commune, CommuneKind, Kind, Param, Province, ProvinceKind, Sector, Value};
+use crate::{
+    Application, Basis, Citation, Confidence, Decision, Fund, Line, LineRequest, Outcome, Rate,
+    RulePack, Subject, Vnd, evaluate,
+};
+
+fn param(id: &str, kind: Kind, values: &[(Date, &str)]) -> Param {
+    Param {
+        id: id.to_owned(),
+        kind,
+        label_vi: id.to_owned(),
+        label_en: id.to_owned(),
+        values: values
+            .iter()
+            .map(|(from, v)| Value {
+                from: *from,
+                value: (*v).to_owned(),
+                citation: Citation {
+                    document: "test".into(),
+                    provision: String::new(),
+                },
+                confidence: Confidence::V,
+                note: None,
+            })
+            .collect(),
+    }
+}
+
+const START: Date = date!(2012 - 07 - 05);
+const TODAY: Date = date!(2026 - 11 - 22);
+
+/// A pack with one tỉnh, one xã, one sector and the parameters the engine needs, with the
+/// machinery rate and cap given.
+fn synthetic_pack(rate: &str, cap: &str) -> RulePack {
+    let mut params = BTreeMap::new();
+    let mut add = |p: Param| {
+        params.insert(p.id.clone(), p);
+    };
+    add(param("subject.rules_start", Kind::Bool, &[(START, "true")]));
+    add(param(
+        "subject.union_of_cooperatives",
+        Kind::Bool,
+        &[(START, "false")],
+    ));
+    add(param(
+        "subject.sustainable_production",
+        Kind::Bool,
+        &[(START, "false")],
+    ));
+    add(param("location.test", Kind::Choice, &[(START, "2025")]));
+    add(param(
+        "rounding.mode",
+        Kind::Choice,
+        &[(START, "toward_zero")],
+    ));
+    add(param(
+        "priority.cap_multiplier",
+        Kind::Factor,
+        &[(START, "1.5")],
+    ));
+    add(param("machinery.rate", Kind::Rate, &[(START, rate)]));
+    add(param("machinery.cap", Kind::Vnd, &[(START, cap)]));
+    for id in [
+        "conditions.equipment_new",
+        "conditions.technology_new_locally",
+        "conditions.counterpart_funding",
+        "conditions.no_double_funding",
+    ] {
+        add(param(id, Kind::Bool, &[(START, "true")]));
+    }
+    add(param(
+        "priority.local_materials_percent",
+        Kind::Count,
+        &[(START, "50")],
+    ));
+    add(param(
+        "priority.labour_intensive_workers",
+        Kind::Count,
+        &[(START, "50")],
+    ));
+    RulePack {
+        id: "test".into(),
+        params,
+        layers: Vec::new(),
+        provinces: vec![Province {
+            code: 1,
+            name: "Tỉnh Thử".into(),
+            kind: ProvinceKind::Tinh,
+            codename: "thu".into(),
+            formed_from: Vec::new(),
+            merger_confidence: Confidence::S,
+        }],
+        communes: vec![Commune {
+            code: 10,
+            name: "Xã Một".into(),
+            kind: CommuneKind::Xa,
+            province_code: 1,
+        }],
+        sectors: vec![Sector {
+            id: "food_processing".into(),
+            label_vi: "Chế biến thực phẩm".into(),
+            label_en: "Food processing".into(),
+            eligible: true,
+            from: START,
+            condition: None,
+            priority: false,
+            citation: Citation {
+                document: "test".into(),
+                provision: String::new(),
+            },
+            confidence: Confidence::V,
+        }],
+        papers: Vec::new(),
+    }
+}
+
+fn app(cost: Vnd, difficult: Option<bool>) -> Application {
+    let mut a = Application {
+        lines: vec![LineRequest {
+            line: Line::Machinery,
+            cost: Some(cost),
+            learners: None,
+        }],
+        subject: Some(Subject::HouseholdBusiness),
+        sector: Some("food_processing".into()),
+        ..Application::default()
+    };
+    a.location.commune_code = Some(10);
+    a.location.difficult_area = difficult;
+    a.conditions.equipment_new = Some(true);
+    a.conditions.no_other_state_funding = Some(true);
+    a.conditions.counterpart_funding = Some(true);
+    a
+}
+
+fn national(d: &Decision) -> &crate::SupportResult {
+    d.support
+        .iter()
+        .find(|s| s.fund == Fund::National)
+        .expect("a national result")
+}
+
+#[test]
+fn synthetic_machinery_example() {
+    let pack = synthetic_pack("0.5", "300000000");
+    let d = evaluate(
+        &pack,
+        &app(Vnd::from_const(700_000_000), Some(false)),
+        TODAY,
+    )
+    .unwrap();
+    assert_eq!(d.outcome, Outcome::Eligible);
+    let n = national(&d);
+    assert_eq!(n.basis, Basis::Computed);
+    assert_eq!(n.amount, Some(Vnd::from_const(300_000_000)));
+    assert!(n.cap_applied);
+    assert_eq!(n.cap_binds_above, Some(Vnd::from_const(600_000_000)));
+    assert!(d.missing.is_empty(), "{:?}", d.missing);
+}
+
+#[test]
+fn synthetic_priority_uplift_and_question() {
+    let pack = synthetic_pack("0.5", "300000000");
+    let d = evaluate(&pack, &app(Vnd::from_const(900_000_000), Some(true)), TODAY).unwrap();
+    assert_eq!(national(&d).amount, Some(Vnd::from_const(450_000_000)));
+    let d = evaluate(&pack, &app(Vnd::from_const(900_000_000), None), TODAY).unwrap();
+    assert_eq!(national(&d).amount, Some(Vnd::from_const(300_000_000)));
+    assert!(
+        d.missing.iter().any(|q| q.id == "location.difficult_area"),
+        "an uplift in force makes the area matter"
+    );
+}
+
+#[test]
+fn missing_required_param_is_bad_pack() {
+    let mut pack = synthetic_pack("0.5", "300000000");
+    pack.params.remove("location.test");
+    let e = evaluate(&pack, &app(Vnd::from_const(1), None), TODAY).unwrap_err();
+    assert_eq!(
+        e,
+        crate::RulesError::BadPack {
+            id: "location.test".into()
+        }
+    );
+    let mut pack = synthetic_pack("0.5", "300000000");
+    pack.params.get_mut("machinery.cap").unwrap().values[0].value = "lots".into();
+    let e = evaluate(&pack, &app(Vnd::from_const(1), None), TODAY).unwrap_err();
+    assert_eq!(
+        e,
+        crate::RulesError::BadPack {
+            id: "machinery.cap".into()
+        }
+    );
+}
+
+#[test]
+fn before_rules_start() {
+    let pack = synthetic_pack("0.5", "300000000");
+    let e = evaluate(&pack, &Application::default(), date!(2000 - 01 - 01)).unwrap_err();
+    assert!(matches!(e, crate::RulesError::NoRulesInForce { .. }));
+}
+
+fn arb_rate() -> impl Strategy<Value = (String, Rate)> {
+    (0u32..=100).prop_map(|p| {
+        let d = Decimal::new(i64::from(p), 2);
+        (d.to_string(), Rate::new(d).unwrap())
+    })
+}
+
+fn arb_vnd(max: i64) -> impl Strategy<Value = Vnd> {
+    (0..=max).prop_map(Vnd::from_const)
+}
+
+proptest! {
+    #[test]
+    fn capped_within_bounds((_, rate) in arb_rate(), cost in arb_vnd(1_000_000_000_000), cap in arb_vnd(10_000_000_000), m in 10u32..=20) {
+        let mult = Decimal::new(i64::from(m), 1);
+        let f = capped(rate, cost, cap, mult);
+        prop_assert!(f.amount >= Vnd::ZERO);
+        prop_assert!(f.amount.as_decimal() <= cap.as_decimal() * mult);
+        prop_assert!(f.amount <= cost);
+        prop_assert_eq!(f.cap_applied, rate.of(cost) > f.effective_cap.as_decimal());
+        if let Some(above) = f.cap_binds_above {
+            // At the binding point the share reaches the cap; one đồng below it does not.
+            prop_assert!(rate.of(above) >= f.effective_cap.as_decimal());
+            prop_assert!(rate.of(above.saturating_sub(Vnd::from_const(1))) < f.effective_cap.as_decimal() || above == Vnd::ZERO);
+        }
+    }
+
+    #[test]
+    fn amount_bounded_monotone_deterministic(
+        (rate_s, _) in arb_rate(),
+        cap in arb_vnd(5_000_000_000),
+        a in arb_vnd(100_000_000_000),
+        b in arb_vnd(100_000_000_000),
+        difficult in proptest::option::of(any::<bool>()),
+    ) {
+        let pack = synthetic_pack(&rate_s, &cap.to_i64().to_string());
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        let d_lo = evaluate(&pack, &app(lo, difficult), TODAY).unwrap();
+        let d_hi = evaluate(&pack, &app(hi, difficult), TODAY).unwrap();
+        let (x, y) = (national(&d_lo).amount.unwrap(), national(&d_hi).amount.unwrap());
+        let limit = if difficult == Some(true) { cap.as_decimal() * Decimal::new(15, 1) } else { cap.as_decimal() };
+        prop_assert!(x.as_decimal() <= limit && y.as_decimal() <= limit);
+        prop_assert!(x <= y, "non-decreasing in cost: {} > {}", x, y);
+        let again = evaluate(&pack, &app(lo, difficult), TODAY).unwrap();
+        prop_assert_eq!(&again, &d_lo);
+        let json = serde_json::to_string(&d_hi).unwrap();
+        let back: Decision = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(back, d_hi);
+    }
+
+    #[test]
+    fn application_json_round_trip(
+        cost in proptest::option::of(arb_vnd(1_000_000_000_000)),
+        learners in proptest::option::of(0u32..1000),
+        employees in proptest::option::of(any::<u32>()),
+        revenue in proptest::option::of(arb_vnd(1_000_000_000_000_000)),
+        craft in proptest::option::of(any::<bool>()),
+        percent in proptest::option::of(0u8..=100),
+        subject in proptest::option::of(prop_oneof![
+            Just(Subject::Enterprise), Just(Subject::Cooperative), Just(Subject::CooperativeGroup),
+            Just(Subject::UnionOfCooperatives), Just(Subject::HouseholdBusiness), Just(Subject::Unregistered),
+        ]),
+    ) {
+        let mut a = Application {
+            lines: vec![
+                LineRequest { line: Line::DemoModel, cost, learners: None },
+                LineRequest { line: Line::Training, cost: None, learners },
+            ],
+            subject,
+            ..Application::default()
+        };
+        a.size.employees = employees;
+        a.size.revenue = revenue;
+        a.location.craft_village = craft;
+        a.location.ward_converted_on = Some(date!(2020 - 02 - 29));
+        a.priority.local_materials_percent = percent;
+        let json = serde_json::to_string(&a).unwrap();
+        let back: Application = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(back, a);
+    }
+}
