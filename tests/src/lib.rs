@@ -41,7 +41,7 @@ pub struct TestApp {
 }
 
 /// The token the test settings accept.
-pub const TEST_TOKEN: &str = "test-token-ñ-not-secret";
+pub const TEST_TOKEN: &str = "test-token-not-secret";
 
 /// Spawns a server with test settings (no rate limit). `None` = PostgreSQL skipped.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
