@@ -342,7 +342,10 @@ pub(crate) fn hints(
                 .unwrap_or(cap.value);
             out.push(hint(
                 "technology_line_cap",
-                format!("Nếu máy móc tạo thành một dây chuyền công nghệ, mức tối đa là {} lần: {line_cap}.", f.value),
+                format!(
+                    "Nếu máy móc tạo thành một dây chuyền công nghệ, mức tối đa là {} lần: {line_cap}.",
+                    f.value.normalize().to_string().replace('.', ",")
+                ),
                 format!("If the machines form a technology line, the cap is {}×: {line_cap}.", f.value),
             ));
         }
