@@ -1,0 +1,201 @@
+//! The browser edge: clock, storage, network, host events, files. Everything else is pure.
+
+use kc_api::{ErrorBody, ParkedDraft, Receipt, RulepackInfo, Submission};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::state::{Draft, OutboxItem, SendOutcome};
+
+const DRAFT_KEY: &str = "kc-widget/v1/draft";
+const OUTBOX_KEY: &str = "kc-widget/v1/outbox";
+
+/// Milliseconds since the epoch.
+pub(crate) fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// Today's local date.
+pub(crate) fn today() -> time::Date {
+    let d = js_sys::Date::new_0();
+    let month = time::Month::try_from(d.get_month() as u8 + 1).unwrap_or(time::Month::January);
+    time::Date::from_calendar_date(d.get_full_year() as i32, month, d.get_date() as u8)
+        .unwrap_or(time::macros::date!(2026 - 01 - 01))
+}
+
+/// Whether the browser believes it is online.
+pub(crate) fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
+    let text = storage()?.get_item(key).ok().flatten()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn save<T: Serialize>(key: &str, value: &T) {
+    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(value)) {
+        // A full or blocked storage must not break the form.
+        let _ = s.set_item(key, &text);
+    }
+}
+
+/// The saved draft, if any.
+pub(crate) fn load_draft() -> Option<Draft> {
+    load(DRAFT_KEY)
+}
+
+/// Saves the draft.
+pub(crate) fn save_draft(d: &Draft) {
+    save(DRAFT_KEY, d);
+}
+
+/// The saved outbox.
+pub(crate) fn load_outbox() -> Vec<OutboxItem> {
+    load(OUTBOX_KEY).unwrap_or_default()
+}
+
+/// Saves the outbox.
+pub(crate) fn save_outbox(items: &[OutboxItem]) {
+    save(OUTBOX_KEY, &items);
+}
+
+/// A new random client id.
+pub(crate) fn new_id() -> uuid::Uuid {
+    uuid::Uuid::new_v4()
+}
+
+/// Dispatches a host event (`kc-result`, `kc-submitted`) on the mount element; the loader
+/// re-dispatches it on `<khuyen-cong-widget>` with `composed: true`.
+pub(crate) fn emit(target: &web_sys::Element, name: &str, detail: &serde_json::Value) {
+    let init = web_sys::CustomEventInit::new();
+    let detail = js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL);
+    init.set_detail(&detail);
+    if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = target.dispatch_event(&ev);
+    }
+}
+
+/// Marks a point on the performance timeline (the browser test reads `kc-first-render`).
+pub(crate) fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// Offers `text` as a file download.
+pub(crate) fn download(file_name: &str, text: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let props = web_sys::BlobPropertyBag::new();
+    props.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Ok(a) = doc.create_element("a").map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>()) {
+        a.set_href(&url);
+        a.set_download(file_name);
+        if let Some(body) = doc.body() {
+            let _ = body.append_child(&a);
+            a.click();
+            let _ = body.remove_child(&a);
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Opens the browser's print dialog (the print stylesheet shows only the receipt).
+pub(crate) fn print() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
+async fn fetch(method: &str, url: &str, body: Option<String>) -> Result<(u16, String), JsValue> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_mode(web_sys::RequestMode::Cors);
+    let headers = web_sys::Headers::new()?;
+    headers.set("Accept", "application/json")?;
+    if let Some(b) = body {
+        headers.set("Content-Type", "application/json")?;
+        init.set_body(&JsValue::from_str(&b));
+    }
+    init.set_headers(&headers);
+    let req = web_sys::Request::new_with_str_and_init(url, &init)?;
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_request(&req)).await?.dyn_into()?;
+    let text = JsFuture::from(resp.text()?).await?.as_string().unwrap_or_default();
+    Ok((resp.status(), text))
+}
+
+fn url(api_base: &str, path: &str) -> String {
+    format!("{}{}{path}", api_base.trim_end_matches('/'), kc_api::PREFIX)
+}
+
+fn offline_words() -> (String, String) {
+    if online() {
+        ("Không kết nối được máy chủ.".into(), "Could not reach the server.".into())
+    } else {
+        ("Thiết bị đang không có mạng.".into(), "The device is offline.".into())
+    }
+}
+
+/// `POST /applications`.
+pub(crate) async fn send(api_base: &str, submission: &Submission) -> SendOutcome {
+    let body = serde_json::to_string(submission).unwrap_or_default();
+    match fetch("POST", &url(api_base, "/applications"), Some(body)).await {
+        Err(_) => {
+            let (vi, en) = offline_words();
+            SendOutcome::Transient { vi, en }
+        }
+        Ok((200 | 201, text)) => match serde_json::from_str::<Receipt>(&text) {
+            Ok(r) => SendOutcome::Receipt(r),
+            Err(_) => SendOutcome::Transient {
+                vi: "Máy chủ trả lời không đúng định dạng.".into(),
+                en: "The server's answer was malformed.".into(),
+            },
+        },
+        Ok((status @ (408 | 425 | 429), _)) | Ok((status @ 500..=599, _)) => SendOutcome::Transient {
+            vi: format!("Máy chủ đang bận hoặc gặp lỗi (mã {status})."),
+            en: format!("The server is busy or failing (status {status})."),
+        },
+        Ok((status, text)) => {
+            SendOutcome::Refused { status, body: serde_json::from_str::<ErrorBody>(&text).ok() }
+        }
+    }
+}
+
+/// `POST /drafts`: parks the draft, returns the resume code.
+pub(crate) async fn park(api_base: &str, draft: &Draft) -> Result<String, (String, String)> {
+    let body = serde_json::json!({ "client_id": draft.client_id, "application": draft.application });
+    match fetch("POST", &url(api_base, "/drafts"), Some(body.to_string())).await {
+        Ok((200 | 201, text)) => serde_json::from_str::<ParkedDraft>(&text)
+            .map(|p| p.resume_code)
+            .map_err(|_| ("Máy chủ trả lời không đúng định dạng.".into(), "Malformed answer.".into())),
+        Ok((status, _)) => Err((format!("Không lưu được lên máy chủ (mã {status})."), format!("Could not park (status {status})."))),
+        Err(_) => Err(offline_words()),
+    }
+}
+
+/// `GET /drafts/{code}`.
+pub(crate) async fn resume(api_base: &str, code: &str) -> Result<ParkedDraft, (String, String)> {
+    let code: String = code.trim().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    match fetch("GET", &url(api_base, &format!("/drafts/{code}")), None).await {
+        Ok((200, text)) => serde_json::from_str(&text)
+            .map_err(|_| ("Máy chủ trả lời không đúng định dạng.".into(), "Malformed answer.".into())),
+        Ok((404, _)) => Err(("Không tìm thấy bản nháp với mã này (có thể đã hết hạn).".into(), "No draft with this code (it may have expired).".into())),
+        Ok((status, _)) => Err((format!("Không mở được bản nháp (mã {status})."), format!("Could not open the draft (status {status})."))),
+        Err(_) => Err(offline_words()),
+    }
+}
+
+/// `GET /rulepack`: the server's pack id.
+pub(crate) async fn server_pack(api_base: &str) -> Option<String> {
+    let (status, text) = fetch("GET", &url(api_base, "/rulepack"), None).await.ok()?;
+    (status == 200).then(|| serde_json::from_str::<RulepackInfo>(&text).ok().map(|i| i.pack_id)).flatten()
+}
