@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use server::{Application, Settings};
 
-const USAGE: &str = "usage: kc-server [serve [--bind ADDR] | migrate] [--config FILE]";
+const USAGE: &str = "usage: kc-server [serve [--bind ADDR] | migrate] [--config FILE] | staff (add|token) …";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -16,6 +16,7 @@ async fn main() -> anyhow::Result<()> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "serve" | "migrate" if command.is_none() => command = Some(arg),
+            "staff" if command.is_none() => return server::staff::cli::run(args.collect()).await,
             "--bind" => bind = Some(args.next().ok_or_else(|| anyhow::anyhow!("--bind needs an address\n{USAGE}"))?),
             "--config" => config = Some(PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!("--config needs a file\n{USAGE}"))?)),
             "-h" | "--help" => {

@@ -29,6 +29,7 @@ pub fn app(state: AppState) -> Router {
         .nest(kc_api::PREFIX, api)
         .merge(routes::health::router())
         .merge(routes::site::router(&settings.static_dir))
+        .merge(crate::staff::router())
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(log_internal_errors))
@@ -66,6 +67,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let store = connect(&settings).await?;
         store.migrate().await?;
+        crate::staff::warn_if_no_admin(&store).await;
         let listener = TcpListener::bind(&settings.bind).await.with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         tracing::info!(port, backend = store.backend(), pack = kc_rulepack::PACK_ID, "kc-server ready");

@@ -113,3 +113,16 @@ pub fn ts(t: OffsetDateTime) -> String {
 pub fn parse_ts(s: &str) -> anyhow::Result<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).map_err(|e| anyhow::anyhow!("stored time {s:?}: {e}"))
 }
+
+impl Db {
+    /// The staff handle on the application store's pools.
+    pub fn of(store: &crate::store::Store) -> Db {
+        match store {
+            crate::store::Store::Sqlite(s) => {
+                let (writer, reader) = s.pools();
+                Db::Sqlite { writer, reader }
+            }
+            crate::store::Store::Postgres(p) => Db::Postgres(p.pool()),
+        }
+    }
+}

@@ -65,9 +65,11 @@ fn vietnam_midnight_utc(d: Date) -> OffsetDateTime {
 fn where_clause(db: &Db, scope: Scope, f: &Filter) -> (String, Vec<Param>) {
     let mut sql = String::from(" WHERE 1 = 1");
     let mut ps: Vec<Param> = Vec::new();
+    // `$?` is the next parameter; `$T` the next parameter as a time.
     let mut push = |sql: &mut String, cond: &str, p: Param| {
         ps.push(p);
-        sql.push_str(&cond.replace("$?", &format!("${}", ps.len())));
+        let n = ps.len();
+        sql.push_str(&cond.replace("$?", &format!("${n}")).replace("$T", &db.time_param(n)));
     };
     if let Scope::Province(p) = scope {
         push(&mut sql, " AND province_code = $?", Param::I64(p));
@@ -96,12 +98,10 @@ fn where_clause(db: &Db, scope: Scope, f: &Filter) -> (String, Vec<Param>) {
         push(&mut sql, " AND drift = $?", Param::Bool(d));
     }
     if let Some(d) = f.from {
-        let cond = format!(" AND received_at >= {}", db.time_param(ps.len() + 1));
-        push(&mut sql, &cond, Param::Text(ts(vietnam_midnight_utc(d))));
+        push(&mut sql, " AND received_at >= $T", Param::Text(ts(vietnam_midnight_utc(d))));
     }
     if let Some(d) = f.to.and_then(|d| d.next_day()) {
-        let cond = format!(" AND received_at < {}", db.time_param(ps.len() + 1));
-        push(&mut sql, &cond, Param::Text(ts(vietnam_midnight_utc(d))));
+        push(&mut sql, " AND received_at < $T", Param::Text(ts(vietnam_midnight_utc(d))));
     }
     (sql, ps)
 }

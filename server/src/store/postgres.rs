@@ -23,6 +23,11 @@ const EXISTING: &str = "SELECT content_hash, receipt_code, received_at, server_d
                         FROM applications WHERE client_id = $1";
 
 impl PgStore {
+    /// The pool, for the staff module's queries.
+    pub(crate) fn pool(&self) -> PgPool {
+        self.pool.clone()
+    }
+
     pub(super) async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgStore> {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))

@@ -25,6 +25,11 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// The (writer, reader) pools, for the staff module's queries.
+    pub(crate) fn pools(&self) -> (SqlitePool, SqlitePool) {
+        (self.writer.clone(), self.reader.clone())
+    }
+
     pub(super) async fn connect(url: &str, max_connections: u32) -> anyhow::Result<SqliteStore> {
         let options = SqliteConnectOptions::from_str(url)
             .context("parsing the SQLite URL")?

@@ -1,0 +1,61 @@
+//! The staff side: login, province-scoped roles, review, audit log, CSV/XLSX export.
+//!
+//! Server-rendered pages under `/staff/` (Vietnamese first, `?lang=en` switches and is
+//! remembered in a cookie). Everything lives in the shared database, so any number of
+//! instances can serve the pages:
+//!
+//! - accounts with argon2id password hashes; roles `admin` (every province),
+//!   `province_staff` (one province, reviews) and `viewer` (one province, read and export);
+//! - sessions: a random token in an `HttpOnly; SameSite=Strict` cookie (`Secure` behind
+//!   TLS), only its SHA-256 stored; a per-session CSRF token in every form;
+//! - failed logins are counted per e-mail in the database: 5 within 15 minutes lock the
+//!   e-mail for the rest of the window;
+//! - a [`auth::Scope`] goes into the SQL of every query over applications, so a province's
+//!   staff reach nothing outside it, whatever URL they type (not-found, not forbidden);
+//! - every login, failed login, state change, comment, export, token and account change is
+//!   written to `staff_audit`.
+
+pub mod auth;
+pub mod cli;
+pub mod db;
+pub mod export;
+pub mod html;
+pub mod pages;
+pub mod store;
+
+use axum::routing::{get, post};
+use axum::{Router, middleware};
+
+use crate::state::AppState;
+use crate::store::Store;
+
+/// The staff routes (merged into the app at the root).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/staff", get(pages::home))
+        .route("/staff/", get(pages::home))
+        .route("/staff/login", get(pages::login_page).post(pages::login))
+        .route("/staff/logout", post(pages::logout))
+        .route("/staff/applications", get(pages::list))
+        .route("/staff/applications/{code}", get(pages::detail))
+        .route("/staff/applications/{code}/review", post(pages::review))
+        .route("/staff/export.csv", get(pages::export_csv))
+        .route("/staff/export.xlsx", get(pages::export_xlsx))
+        .route("/staff/audit", get(pages::audit))
+        .route("/staff/tokens", get(pages::tokens_page).post(pages::create_token))
+        .layer(middleware::from_fn(pages::staff_headers))
+}
+
+/// Logs (and prints) how to create the first admin when there is none.
+pub async fn warn_if_no_admin(store: &Store) {
+    match store::has_admin(&db::Db::of(store)).await {
+        Ok(true) => {}
+        Ok(false) => {
+            let msg = "no staff admin account yet; create one with: \
+                       KC_STAFF_PASSWORD='…' kc-server staff add --email you@example.vn --role admin";
+            tracing::warn!("{msg}");
+            eprintln!("{msg}");
+        }
+        Err(e) => tracing::warn!(error = ?e, "could not check for a staff admin"),
+    }
+}
