@@ -171,22 +171,22 @@ fn run_case(file: &str, text: &str) -> Vec<Diff> {
     }
     let d = serde_json::to_value(&decision).expect("a Decision serialises");
 
-    if let Some(outcome) = &ex.outcome {
-        if d["outcome"].as_str() != Some(outcome) {
-            diff("outcome", outcome.clone(), show(&d["outcome"]));
-        }
+    if let Some(outcome) = &ex.outcome
+        && d["outcome"].as_str() != Some(outcome)
+    {
+        diff("outcome", outcome.clone(), show(&d["outcome"]));
     }
     for (id, want) in &ex.criteria {
         let found = d["criteria"].as_array().and_then(|a| a.iter().find(|c| c["id"] == id.as_str()));
         let actual = found.map_or(Json::String("absent".into()), |c| c["status"].clone());
-        if &to_json(want) != &actual {
+        if to_json(want) != actual {
             diff(&format!("criteria.{id}"), show(&to_json(want)), show(&actual));
         }
     }
     for (id, want) in &ex.priorities {
         let found = d["priorities"].as_array().and_then(|a| a.iter().find(|c| c["id"] == id.as_str()));
         let actual = found.map_or(Json::String("absent".into()), |c| c["status"].clone());
-        if &to_json(want) != &actual {
+        if to_json(want) != actual {
             diff(&format!("priorities.{id}"), show(&to_json(want)), show(&actual));
         }
     }
@@ -241,15 +241,15 @@ fn run_case(file: &str, text: &str) -> Vec<Diff> {
         }
     }
     let missing = ids(&d["missing"], "id");
-    if let Some(want) = &ex.missing {
-        if &missing != want {
-            diff("missing", format!("{want:?}"), format!("{missing:?}"));
-        }
+    if let Some(want) = &ex.missing
+        && &missing != want
+    {
+        diff("missing", format!("{want:?}"), format!("{missing:?}"));
     }
-    if let Some(prefix) = &ex.missing_prefix {
-        if !missing.starts_with(prefix) {
-            diff("missing (prefix)", format!("{prefix:?}"), format!("{missing:?}"));
-        }
+    if let Some(prefix) = &ex.missing_prefix
+        && !missing.starts_with(prefix)
+    {
+        diff("missing (prefix)", format!("{prefix:?}"), format!("{missing:?}"));
     }
     for q in &ex.missing_includes {
         if !missing.contains(q) {
@@ -283,7 +283,6 @@ fn run_case(file: &str, text: &str) -> Vec<Diff> {
             diff("papers (absent)", format!("no {p}"), format!("{papers:?}"));
         }
     }
-    drop(diff);
     diffs
 }
 
