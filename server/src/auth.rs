@@ -1,7 +1,8 @@
 //! Bearer tokens for tool endpoints (`/changes`).
 //!
-//! Until staff accounts exist the accepted tokens come from configuration (`api_tokens`);
-//! the staff issue replaces this with per-account tokens. No token configured = no access.
+//! Two kinds of token are accepted: the configured `api_tokens` (every province, for the
+//! centre's own tools) and staff accounts' API tokens (`kcs_…`, made on `/staff/tokens` or
+//! with `kc-server staff token`), which see only their account's province.
 
 use axum::extract::FromRequestParts;
 use axum::http::header;
@@ -10,9 +11,13 @@ use axum::http::request::Parts;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Proof that the request carried one of the configured tokens.
+/// Proof that the request carried a configured token (sees every province) or a staff
+/// account's API token (sees that account's scope).
 #[derive(Debug, Clone, Copy)]
-pub struct ApiToken;
+pub struct ApiToken {
+    /// What the token may see.
+    pub scope: crate::staff::auth::Scope,
+}
 
 impl FromRequestParts<AppState> for ApiToken {
     type Rejection = ApiError;
@@ -26,7 +31,14 @@ impl FromRequestParts<AppState> for ApiToken {
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
         let ok = state.settings.api_tokens.iter().fold(false, |ok, t| ok | same(t.as_bytes(), given.as_bytes()));
-        if ok && !given.is_empty() { Ok(ApiToken) } else { Err(ApiError::Unauthorized) }
+        if ok && !given.is_empty() {
+            return Ok(ApiToken { scope: crate::staff::auth::Scope::All });
+        }
+        let db = crate::staff::db::Db::of(&state.store);
+        match crate::staff::store::api_token_account(&db, given).await? {
+            Some(account) if !given.is_empty() => Ok(ApiToken { scope: account.scope() }),
+            _ => Err(ApiError::Unauthorized),
+        }
     }
 }
 

@@ -6,9 +6,11 @@
 mod api;
 mod changes;
 mod drafts;
+mod export;
 mod hostile;
 mod openapi;
 mod site;
+mod staff;
 
 /// Runs an `async fn(TestApp)` on SQLite and on PostgreSQL, as two tests.
 #[macro_export]

@@ -64,6 +64,16 @@ impl Scope {
     }
 }
 
+impl Scope {
+    /// Whether an application of this province is visible.
+    pub fn allows(self, province_code: Option<i64>) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Province(p) => province_code == Some(p),
+        }
+    }
+}
+
 /// A signed-in staff member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
