@@ -71,10 +71,10 @@ fn documented_examples_give_documented_results() {
 
         let as_of = expect["as_of"].as_str().expect("as_of");
         let d = evaluate(&json, as_of);
-        if let Some(outcome) = expect.get("outcome").and_then(toml::Value::as_str) {
-            if d["outcome"].as_str() != Some(outcome) {
-                errors.push(format!("{line}: outcome: expected {outcome}, got {}", d["outcome"]));
-            }
+        if let Some(outcome) = expect.get("outcome").and_then(toml::Value::as_str)
+            && d["outcome"].as_str() != Some(outcome)
+        {
+            errors.push(format!("{line}: outcome: expected {outcome}, got {}", d["outcome"]));
         }
         for fund in ["national", "local"] {
             if let Some(want) = expect.get(fund).and_then(toml::Value::as_table) {

@@ -11,7 +11,7 @@
 //!     cargo test -p kc-rulepack --target wasm32-unknown-unknown --test golden
 //! ```
 //!
-//! Case format (see `tests/cases/README.md`):
+//! Case format (see also `tests/cases/README.md`):
 //!
 //! ```toml
 //! name = "machinery_cap_exact"
