@@ -15,7 +15,7 @@ pub(crate) fn render(pack: &RulePack, as_of: Date) -> String {
     let _ = writeln!(s, "\nTRUNG ƯƠNG (khuyến công quốc gia và quy định chung)");
     let mut shown = 0usize;
     for p in pack.params.values() {
-        shown += param(&mut s, p, as_of);
+        shown += param(&mut s, p, as_of, "  ");
     }
     if shown == 0 {
         let _ = writeln!(s, "  (không có giá trị nào)");
@@ -26,14 +26,37 @@ pub(crate) fn render(pack: &RulePack, as_of: Date) -> String {
     }
     for layer in &pack.layers {
         let province = pack.province(layer.province_code).map_or_else(|| layer.province_code.to_string(), |p| p.name.clone());
-        let former = layer.former_province.as_deref().map(|f| format!(", địa bàn tỉnh cũ {f}")).unwrap_or_default();
+        let former = layer
+            .former_province
+            .as_deref()
+            .map(|f| {
+                let name = pack
+                    .provinces
+                    .iter()
+                    .flat_map(|p| &p.formed_from)
+                    .find(|x| x.codename == f)
+                    .map_or(f, |x| x.name.as_str());
+                format!(", địa bàn tỉnh {name} cũ ({f})")
+            })
+            .unwrap_or_default();
         let _ = writeln!(s, "  [{}] {} — {province}{former}", layer.id, layer.name);
+        let switch = layer.params.iter().find(|p| p.id == "layer.in_force");
+        if let Some(off) = switch.and_then(|p| p.at(as_of)).filter(|v| v.value == "false") {
+            let _ = writeln!(
+                s,
+                "      (không còn áp dụng từ {}: {} {}) / no longer applies",
+                off.from,
+                off.citation,
+                confidence(off.confidence)
+            );
+            continue;
+        }
         let mut n = 0usize;
         for p in &layer.params {
-            n += param(&mut s, p, as_of);
+            n += param(&mut s, p, as_of, "      ");
         }
         if n == 0 {
-            let _ = writeln!(s, "    (chưa có hiệu lực vào ngày này)");
+            let _ = writeln!(s, "      (chưa có hiệu lực vào ngày này)");
         }
     }
     let _ = writeln!(s, "\nĐộ tin cậy: [V] đã đối chiếu văn bản gốc; [S] nguồn thứ cấp; [R] suy luận, chưa kiểm chứng.");
@@ -41,11 +64,11 @@ pub(crate) fn render(pack: &RulePack, as_of: Date) -> String {
 }
 
 /// One parameter line (1 if it has a value in force, else 0).
-fn param(s: &mut String, p: &Param, as_of: Date) -> usize {
+fn param(s: &mut String, p: &Param, as_of: Date, indent: &str) -> usize {
     let Some(v) = p.at(as_of) else { return 0 };
     let _ = writeln!(
         s,
-        "  {} = {} — {} (từ {}; {} {})",
+        "{indent}{} = {} — {} (từ {}; {} {})",
         p.id,
         value(p.kind, v),
         p.label_vi,
@@ -54,7 +77,7 @@ fn param(s: &mut String, p: &Param, as_of: Date) -> usize {
         confidence(v.confidence)
     );
     if let Some(note) = &v.note {
-        let _ = writeln!(s, "      ghi chú: {note}");
+        let _ = writeln!(s, "{indent}    ghi chú: {note}");
     }
     1
 }
