@@ -102,13 +102,14 @@ pub(crate) fn App(props: &AppProps) -> Html {
             let now = platform::now_ms();
             for item in items.iter().filter(|i| i.due(now)) {
                 let id = item.id();
-                let submission = item.submission.clone();
+                let body = item.body.clone();
+                let lines: Vec<&'static str> = item.lines.iter().map(|l| l.id()).collect();
+                let client_pack = item.client_pack_id.clone();
                 let (d, api, root) = (dispatch.clone(), api.clone(), root.clone());
                 dispatch.dispatch(Action::Sending(id));
                 wasm_bindgen_futures::spawn_local(async move {
-                    let outcome = platform::send(&api, &submission).await;
+                    let outcome = platform::send(&api, body).await;
                     if let SendOutcome::Receipt(r) = &outcome {
-                        let lines: Vec<&str> = submission.application.lines.iter().map(|l| l.line.id()).collect();
                         platform::emit(
                             &root,
                             "kc-submitted",
@@ -116,7 +117,7 @@ pub(crate) fn App(props: &AppProps) -> Html {
                                 "outcome": r.decision.outcome,
                                 "lines": lines,
                                 "drift": r.drift,
-                                "pack_changed": r.decision.pack_id != submission.client_pack_id,
+                                "pack_changed": r.decision.pack_id != client_pack,
                             }),
                         );
                     }

@@ -1,12 +1,12 @@
 //! The browser edge: clock, storage, network, host events, files. Everything else is pure.
 
-use kc_api::{ErrorBody, ParkedDraft, Receipt, RulepackInfo, Submission};
+use kc_api::{ErrorBody, ParkedDraft, RulepackInfo};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::state::{Draft, OutboxItem, SendOutcome};
+use crate::state::{Draft, OutboxItem, ReceiptView, SendOutcome};
 
 const DRAFT_KEY: &str = "kc-widget/v1/draft";
 const OUTBOX_KEY: &str = "kc-widget/v1/outbox";
@@ -146,14 +146,13 @@ fn offline_words() -> (String, String) {
 }
 
 /// `POST /applications`.
-pub(crate) async fn send(api_base: &str, submission: &Submission) -> SendOutcome {
-    let body = serde_json::to_string(submission).unwrap_or_default();
+pub(crate) async fn send(api_base: &str, body: String) -> SendOutcome {
     match fetch("POST", &url(api_base, "/applications"), Some(body)).await {
         Err(_) => {
             let (vi, en) = offline_words();
             SendOutcome::Transient { vi, en }
         }
-        Ok((200 | 201, text)) => match serde_json::from_str::<Receipt>(&text) {
+        Ok((200 | 201, text)) => match serde_json::from_str::<ReceiptView>(&text) {
             Ok(r) => SendOutcome::Receipt(r),
             Err(_) => SendOutcome::Transient {
                 vi: "Máy chủ trả lời không đúng định dạng.".into(),

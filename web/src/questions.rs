@@ -5,7 +5,6 @@
 //! [`Application`]. No `web_sys` here: it is tested natively.
 
 use kc_rules::{Application, Line, LineRequest, Vnd, parse_vnd_vi};
-use serde_json::Value;
 use time::Date;
 
 use crate::lang::Lang;
@@ -257,15 +256,19 @@ pub fn parse_money(s: &str) -> Result<Vnd, EntryError> {
     parse_vnd_vi(s).map_err(|e| money_error(&e))
 }
 
+// Through JSON text, not `serde_json::Value`: the same deserializer the drafts and receipts
+// already use, so no second copy of the code lands in the bundle.
 fn choice<T: serde::de::DeserializeOwned>(v: &Option<String>) -> Option<T> {
-    v.as_ref().and_then(|s| serde_json::from_value(Value::String(s.clone())).ok())
+    let s = v.as_ref()?;
+    if s.contains(['"', '\\']) {
+        return None;
+    }
+    serde_json::from_str(&format!("\"{s}\"")).ok()
 }
 
 fn wire_id<T: serde::Serialize>(v: &T) -> Option<String> {
-    match serde_json::to_value(v).ok()? {
-        Value::String(s) => Some(s),
-        _ => None,
-    }
+    let s = serde_json::to_string(v).ok()?;
+    Some(s.strip_prefix('"')?.strip_suffix('"')?.to_owned())
 }
 
 fn line_mut(app: &mut Application, line: Line) -> &mut LineRequest {

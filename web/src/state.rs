@@ -5,8 +5,8 @@
 
 use std::rc::Rc;
 
-use kc_api::{Contact, ErrorBody, ParkedDraft, Receipt, Submission};
-use kc_rules::{Application, Decision, Line, LineRequest, RulePack};
+use kc_api::{Contact, ErrorBody, ParkedDraft, Submission};
+use kc_rules::{Application, Decision, Fund, Line, LineRequest, Outcome, RulePack, Status, Vnd};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use uuid::Uuid;
@@ -92,19 +92,72 @@ impl Draft {
     }
 }
 
+/// The part of the server's receipt the widget keeps and shows.
+///
+/// Deliberately not [`kc_api::Receipt`]: deserializing a whole [`Decision`] would put a second
+/// copy of its serde code into the bundle for fields the receipt never shows. Unknown fields
+/// are ignored, so the server may send the full receipt (it does).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptView {
+    /// The receipt code, e.g. `KC-7F3K-92QD-M4TX`.
+    pub code: String,
+    /// The submission's idempotency key.
+    pub client_id: Uuid,
+    /// Server receive time, RFC 3339 as the server wrote it.
+    pub received_at: String,
+    /// The server's decision, summarized.
+    pub decision: DecisionSummary,
+    /// Whether the server's result differs from the widget's.
+    pub drift: bool,
+}
+
+/// The server's decision as the receipt shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionSummary {
+    /// Outcome.
+    pub outcome: Outcome,
+    /// The pack the server used.
+    pub pack_id: String,
+    /// Amount per line and fund.
+    #[serde(default)]
+    pub support: Vec<SupportSummary>,
+}
+
+/// One line's support in the receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportSummary {
+    /// Line.
+    pub line: Line,
+    /// Fund.
+    pub fund: Fund,
+    /// Whether the line is eligible.
+    pub status: Status,
+    /// The computed amount, if any.
+    #[serde(default)]
+    pub amount: Option<Vnd>,
+}
+
+impl DecisionSummary {
+    /// The same sum as [`Decision::total`]: computed amounts of the fund's lines not failed.
+    pub fn total(&self, fund: Fund) -> Vnd {
+        self.support
+            .iter()
+            .filter(|s| s.fund == fund && s.status != Status::NotMet)
+            .filter_map(|s| s.amount)
+            .fold(Vnd::ZERO, Vnd::saturating_add)
+    }
+}
+
 /// Where a queued submission stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum SendState {
     /// Waiting to be sent (first try or a retry after a transient failure).
     Waiting,
     /// A request is in flight.
     Sending,
     /// The server answered with a receipt.
-    Sent {
-        /// The receipt.
-        receipt: Receipt,
-    },
+    Sent(ReceiptView),
     /// The server refused it; retrying would not help (validation error, conflict).
     Failed {
         /// Plain-words reason, Vietnamese.
@@ -117,10 +170,16 @@ pub enum SendState {
 /// One submission in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxItem {
-    /// What is sent (the same body on every retry: idempotent by `client_id`).
-    pub submission: Submission,
+    /// The idempotency key (the draft's client id).
+    pub client_id: Uuid,
+    /// The [`Submission`] as JSON, made once at submit: every retry sends the same bytes, and
+    /// "save as file" writes them.
+    pub body: String,
+    /// The requested lines (for display).
+    pub lines: Vec<Line>,
+    /// The pack the widget computed with.
+    pub client_pack_id: String,
     /// State.
-    #[serde(flatten)]
     pub state: SendState,
     /// Failed tries so far.
     pub attempts: u32,
@@ -131,15 +190,29 @@ pub struct OutboxItem {
 }
 
 impl OutboxItem {
+    /// Queues a submission.
+    pub fn new(submission: &Submission, now_ms: u64) -> OutboxItem {
+        OutboxItem {
+            client_id: submission.client_id,
+            body: serde_json::to_string(submission).unwrap_or_default(),
+            lines: submission.application.lines.iter().map(|r| r.line).collect(),
+            client_pack_id: submission.client_pack_id.clone(),
+            state: SendState::Waiting,
+            attempts: 0,
+            next_try_ms: now_ms,
+            last_error: None,
+        }
+    }
+
     /// The idempotency key.
     pub fn id(&self) -> Uuid {
-        self.submission.client_id
+        self.client_id
     }
 
     /// Whether the server's rule pack differs from the one the widget used.
     pub fn pack_changed(&self) -> bool {
         match &self.state {
-            SendState::Sent { receipt } => receipt.decision.pack_id != self.submission.client_pack_id,
+            SendState::Sent(receipt) => receipt.decision.pack_id != self.client_pack_id,
             _ => false,
         }
     }
@@ -154,7 +227,7 @@ impl OutboxItem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendOutcome {
     /// 200/201 with a receipt.
-    Receipt(Receipt),
+    Receipt(ReceiptView),
     /// A 4xx the applicant must act on (validation, conflict): no automatic retry.
     Refused {
         /// HTTP status.
@@ -422,13 +495,7 @@ impl State {
                 }
                 let Some(submission) = self.submission() else { return };
                 self.outbox.retain(|i| i.id() != submission.client_id);
-                self.outbox.push(OutboxItem {
-                    submission,
-                    state: SendState::Waiting,
-                    attempts: 0,
-                    next_try_ms: now_ms,
-                    last_error: None,
-                });
+                self.outbox.push(OutboxItem::new(&submission, now_ms));
                 self.draft.submitted = true;
                 self.announce = lang.pick("Đã đưa hồ sơ vào hàng chờ gửi.", "Queued for sending.").to_owned();
             }
@@ -441,7 +508,7 @@ impl State {
                 let Some(item) = self.outbox.iter_mut().find(|i| i.id() == id) else { return };
                 match outcome {
                     SendOutcome::Receipt(receipt) => {
-                        item.state = SendState::Sent { receipt };
+                        item.state = SendState::Sent(receipt);
                         item.last_error = None;
                         self.receipt = Some(id);
                         self.announce = lang.pick("Đã gửi. Biên nhận ở bên dưới.", "Sent. The receipt is below.").to_owned();
@@ -620,18 +687,15 @@ mod tests {
     #[test]
     fn a_receipt_is_shown_and_pack_changes_are_noticed() {
         let s = reduce(machinery_case(), Action::Submit { now_ms: 0 });
-        let mut decision = s.outbox[0].submission.client_decision.clone();
-        decision.pack_id = "2099-01-01.newer".into();
-        let receipt = Receipt {
-            code: "KC-AAAA-BBBB-CCCC".into(),
-            client_id: id(1),
-            received_at: time::OffsetDateTime::UNIX_EPOCH,
-            decision,
-            drift: true,
-        };
+        let server = r#"{"code":"KC-AAAA-BBBB-CCCC","client_id":"00000000-0000-0000-0000-000000000001",
+            "received_at":"2026-01-15T08:30:00Z","drift":true,"decision":{"outcome":"eligible",
+            "pack_id":"2099-01-01.newer","criteria":[],"support":[{"line":"machinery","fund":"national",
+            "status":"met","basis":"computed","amount":300000000,"cap_applied":true}],"as_of":"2026-01-15"}}"#;
+        let receipt: ReceiptView = serde_json::from_str(server).expect("a full receipt parses into the view");
+        assert_eq!(receipt.decision.total(Fund::National), Vnd::from_const(300_000_000));
         let s = reduce(s, Action::Sent { id: id(1), outcome: SendOutcome::Receipt(receipt), now_ms: 5 });
         assert_eq!(s.receipt, Some(id(1)));
-        assert!(matches!(s.outbox[0].state, SendState::Sent { .. }));
+        assert!(matches!(s.outbox[0].state, SendState::Sent(_)));
         assert!(s.outbox[0].pack_changed());
     }
 

@@ -12,7 +12,7 @@ fn item_view(state: &State, dispatch: &Dispatch, item: &OutboxItem) -> Html {
     let (class, status) = match &item.state {
         SendState::Waiting => ("kc-st--waiting", lang.pick("Đang chờ gửi", "Waiting").to_owned()),
         SendState::Sending => ("kc-st--sending", lang.pick("Đang gửi…", "Sending…").to_owned()),
-        SendState::Sent { receipt } => ("kc-st--sent", format!("{} {}", lang.pick("Đã gửi — biên nhận", "Sent — receipt"), receipt.code)),
+        SendState::Sent(receipt) => ("kc-st--sent", format!("{} {}", lang.pick("Đã gửi — biên nhận", "Sent — receipt"), receipt.code)),
         SendState::Failed { reason_vi, reason_en } => {
             ("kc-st--failed", format!("{} {}", lang.pick("Không gửi được:", "Failed:"), lang.pick(reason_vi, reason_en)))
         }
@@ -30,11 +30,8 @@ fn item_view(state: &State, dispatch: &Dispatch, item: &OutboxItem) -> Html {
         Callback::from(move |_: MouseEvent| d.dispatch(Action::ShowReceipt(Some(id))))
     };
     let save = {
-        let sub = item.submission.clone();
-        Callback::from(move |_: MouseEvent| {
-            let text = serde_json::to_string_pretty(&sub).unwrap_or_default();
-            platform::download(&format!("khuyen-cong-{}.json", sub.client_id), &text);
-        })
+        let body = item.body.clone();
+        Callback::from(move |_: MouseEvent| platform::download(&format!("khuyen-cong-{id}.json"), &body))
     };
     let waiting_note = match (&item.state, &item.last_error) {
         (SendState::Waiting, Some((vi, en))) => {
@@ -46,9 +43,9 @@ fn item_view(state: &State, dispatch: &Dispatch, item: &OutboxItem) -> Html {
         }
         _ => None,
     };
-    let sent = matches!(item.state, SendState::Sent { .. });
+    let sent = matches!(item.state, SendState::Sent(_));
     let sending = item.state == SendState::Sending;
-    let lines = line_names(lang, item.submission.application.lines.iter().map(|r| r.line));
+    let lines = line_names(lang, item.lines.iter().copied());
     let label_retry = lang.pick("Thử lại ngay", "Retry now");
     let label_save = lang.pick("Lưu thành tệp", "Save as file");
     let label_discard = lang.pick("Bỏ khỏi hàng chờ", "Discard");

@@ -4,7 +4,7 @@ use kc_rules::Fund;
 use yew::prelude::*;
 
 use crate::app::outcome_class;
-use crate::components::result::{amount, format_date};
+use crate::components::result::amount;
 use crate::platform;
 use crate::state::{SendState, State};
 
@@ -12,10 +12,9 @@ use crate::state::{SendState, State};
 pub(crate) fn view(state: &State) -> Html {
     let lang = state.lang;
     let Some(item) = state.receipt.and_then(|id| state.item(id)) else { return html! {} };
-    let SendState::Sent { receipt } = &item.state else { return html! {} };
+    let SendState::Sent(receipt) = &item.state else { return html! {} };
     let d = &receipt.decision;
-    let t = receipt.received_at;
-    let when = format!("{:02}:{:02} {} (UTC{:+})", t.hour(), t.minute(), format_date(t.date()), t.offset().whole_hours());
+    let when = rfc3339_for_people(&receipt.received_at);
     let print = Callback::from(|_: MouseEvent| platform::print());
     let funds: Vec<(Fund, kc_rules::Vnd)> =
         [Fund::National, Fund::Local].into_iter().map(|f| (f, d.total(f))).filter(|(_, v)| *v > kc_rules::Vnd::ZERO).collect();
@@ -46,10 +45,10 @@ pub(crate) fn view(state: &State) -> Html {
                 <p class="kc-notice" role="note">{ match lang {
                     crate::lang::Lang::Vi => format!(
                         "Quy định đã thay đổi từ khi bạn tự kiểm tra (bộ quy định {} → {}). Kết quả theo quy định hiện hành của máy chủ là kết quả được áp dụng.",
-                        item.submission.client_pack_id, d.pack_id),
+                        item.client_pack_id, d.pack_id),
                     crate::lang::Lang::En => format!(
                         "The rules changed since your self-check (rule pack {} → {}). The server's result under the current rules stands.",
-                        item.submission.client_pack_id, d.pack_id),
+                        item.client_pack_id, d.pack_id),
                 } }</p>
             }
             <p class="kc-help">{ lang.pick(
@@ -60,5 +59,28 @@ pub(crate) fn view(state: &State) -> Html {
                 <button type="button" class="kc-btn" onclick={print}>{ lang.pick("In biên nhận", "Print receipt") }</button>
             </div>
         </section>
+    }
+}
+
+/// `2026-01-15T08:30:12.5+07:00` → `08:30 15/01/2026 (UTC+07:00)`; anything else as given.
+pub(crate) fn rfc3339_for_people(s: &str) -> String {
+    let Some((date, rest)) = s.split_once('T') else { return s.to_owned() };
+    let mut d = date.split('-');
+    let (Some(y), Some(m), Some(day)) = (d.next(), d.next(), d.next()) else { return s.to_owned() };
+    let hm = rest.get(..5).unwrap_or(rest);
+    let zone = if rest.ends_with('Z') || rest.ends_with('z') {
+        "UTC".to_owned()
+    } else {
+        rest.rfind(['+', '-']).map_or_else(String::new, |i| format!("UTC{}", &rest[i..]))
+    };
+    format!("{hm} {day}/{m}/{y} ({zone})")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn receipt_times_read_like_vietnamese_dates() {
+        assert_eq!(super::rfc3339_for_people("2026-01-15T08:30:12.5Z"), "08:30 15/01/2026 (UTC)");
+        assert_eq!(super::rfc3339_for_people("2026-01-15T08:30:12+07:00"), "08:30 15/01/2026 (UTC+07:00)");
     }
 }
