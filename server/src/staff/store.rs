@@ -129,7 +129,7 @@ fn row_columns(db: &Db) -> String {
     format!(
         "id, receipt_code, {} AS received_text, CAST(province_code AS BIGINT) AS province_code,
          CAST(commune_code AS BIGINT) AS commune_code, support_lines, outcome, status,
-         CASE WHEN drift THEN 1 ELSE 0 END AS drift_int,
+         CAST(CASE WHEN drift THEN 1 ELSE 0 END AS BIGINT) AS drift_int,
          CAST(amount_national AS BIGINT) AS amount_national, CAST(amount_local AS BIGINT) AS amount_local,
          server_pack_id, CAST(contact AS TEXT) AS contact_text, CAST(answers AS TEXT) AS answers_text",
         db.time_col("received_at")
@@ -283,7 +283,7 @@ pub async fn detail(db: &Db, scope: Scope, code: &str) -> anyhow::Result<Option<
     let Some(mut d) = found else { return Ok(None) };
     let sql = format!(
         "SELECT {} AS at_text, actor, from_status, to_status, comment,
-                CASE WHEN for_applicant THEN 1 ELSE 0 END AS fa
+                CAST(CASE WHEN for_applicant THEN 1 ELSE 0 END AS BIGINT) AS fa
          FROM review_events WHERE application_id = $1 ORDER BY id",
         db.time_col("at")
     );
