@@ -1,4 +1,4 @@
-//! `cargo xtask bench-export [--rows N]`: time and peak RSS of the staff CSV and XLSX exports.
+//! `cargo xtask bench-export [--rows N] [--no-build]`: time and peak RSS of the staff CSV and XLSX exports.
 //!
 //! Builds the release `kc-server`, seeds N applications (default 100,000) into a temporary
 //! SQLite file with `kc-server staff bench-seed` (realistic rows decided by the server's own
@@ -23,14 +23,19 @@ const PASSWORD: &str = "bench-export-password";
 
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     let mut rows: usize = 100_000;
+    let mut build = true;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--rows" => rows = it.next().context("--rows needs a number")?.parse()?,
-            other => anyhow::bail!("unknown argument {other:?}; usage: cargo xtask bench-export [--rows N]"),
+            // Reuse the release binary already built (e.g. while the tree does not build).
+            "--no-build" => build = false,
+            other => anyhow::bail!("unknown argument {other:?}; usage: cargo xtask bench-export [--rows N] [--no-build]"),
         }
     }
-    crate::run_cmd(Command::new(env!("CARGO")).args(["build", "--release", "-p", "server", "--bin", "kc-server"]))?;
+    if build {
+        crate::run_cmd(Command::new(env!("CARGO")).args(["build", "--release", "-p", "server", "--bin", "kc-server"]))?;
+    }
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| crate::root().join("target"), PathBuf::from);
     let bin = target.join("release").join("kc-server");
     let dir = std::env::temp_dir().join(format!("kc-bench-export-{}", std::process::id()));
