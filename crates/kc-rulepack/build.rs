@@ -115,6 +115,18 @@ fn main() {
     let out = Path::new(&env::var("OUT_DIR").unwrap()).to_path_buf();
     fs::write(out.join("pack.json"), serde_json::to_string(&pack).unwrap()).unwrap();
     fs::write(out.join("pack_id.rs"), format!("{:?}", pack.id)).unwrap();
+
+    // The same pack in postcard (compact, not self-describing) for `bundled()`: decoding it
+    // needs far less code than JSON, which matters in the widget's WebAssembly bundle.
+    fs::write(out.join("pack.bin"), postcard::to_allocvec(&pack).unwrap()).unwrap();
+    // The widget's copy drops the reviewer-only notes (never shown, not used by the engine).
+    // `PACK_ID` above still hashes the full content.
+    let mut lite = pack;
+    let values = lite.params.values_mut().chain(lite.layers.iter_mut().flat_map(|l| &mut l.params));
+    for v in values.flat_map(|p| &mut p.values) {
+        v.note = None;
+    }
+    fs::write(out.join("pack-lite.bin"), postcard::to_allocvec(&lite).unwrap()).unwrap();
 }
 
 /// The rows of a simple CSV file (header skipped; fields hold no commas or quotes).

@@ -2,8 +2,11 @@
 //! each with its effective date, citation and confidence mark, plus the 34 provinces and
 //! 3,321 communes in force since 2025-07-01.
 //!
-//! The TOML topic files under `data/` are compiled by `build.rs` into one JSON document that
-//! is embedded in the binary, so the pack works the same natively and in WebAssembly.
+//! The TOML topic files under `data/` are compiled by `build.rs` into one JSON document (served
+//! by the server as is) and the same content in postcard, a compact binary encoding that
+//! [`bundled`] decodes: decoding it needs far less code and time than JSON, which matters in
+//! the widget's WebAssembly bundle. The pack works the same natively and in WebAssembly; the
+//! WebAssembly copy only leaves out the reviewers' `note`s, which the engine never reads.
 //!
 //! ```
 //! let pack = kc_rulepack::bundled();
@@ -50,14 +53,48 @@ use kc_rules::RulePack;
 /// The bundled pack's id: newest effective date + content hash.
 pub const PACK_ID: &str = include!(concat!(env!("OUT_DIR"), "/pack_id.rs"));
 
-/// The pack as compact JSON (what `bundled` parses; the server also serves it).
+/// The pack as compact JSON (what the server serves at `/rulepack/full`). Unused constants
+/// are not linked, so it costs the widget nothing.
 pub const PACK_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/pack.json"));
 
-/// The bundled rule pack, parsed once.
+/// The pack in postcard, what [`bundled`] decodes: the full pack natively, the pack without
+/// the reviewers' notes in WebAssembly.
+#[cfg(not(target_arch = "wasm32"))]
+const PACK_BIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/pack.bin"));
+#[cfg(target_arch = "wasm32")]
+const PACK_BIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/pack-lite.bin"));
+
+/// The bundled rule pack, decoded once.
 pub fn bundled() -> &'static RulePack {
     static PACK: OnceLock<RulePack> = OnceLock::new();
-    PACK.get_or_init(|| serde_json::from_str(PACK_JSON).expect("bundled pack is valid JSON (checked at build)"))
+    PACK.get_or_init(|| postcard::from_bytes(PACK_BIN).expect("bundled pack decodes (written by build.rs)"))
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod encoding {
+    use kc_rules::RulePack;
+
+    /// The served JSON and the decoded binary are the same pack.
+    #[test]
+    fn json_and_binary_agree() {
+        let json: RulePack = serde_json::from_str(super::PACK_JSON).unwrap();
+        assert_eq!(&json, super::bundled());
+        assert_eq!(json.id, super::PACK_ID);
+    }
+
+    /// The widget's copy is the full pack less the notes, nothing else.
+    #[test]
+    fn lite_is_full_without_notes() {
+        let lite_bin = include_bytes!(concat!(env!("OUT_DIR"), "/pack-lite.bin"));
+        let lite: RulePack = postcard::from_bytes(lite_bin).unwrap();
+        let mut full = super::bundled().clone();
+        let values = full.params.values_mut().chain(full.layers.iter_mut().flat_map(|l| &mut l.params));
+        for v in values.flat_map(|p| &mut p.values) {
+            v.note = None;
+        }
+        assert_eq!(lite, full);
+    }
+}

@@ -83,7 +83,7 @@ pub struct Value {
     /// How sure we are.
     pub confidence: Confidence,
     /// Anything a reviewer should know (e.g. "verify against TT 64/2024").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub note: Option<String>,
 }
 
@@ -128,7 +128,7 @@ pub struct Layer {
     pub province_code: u16,
     /// Codename of the former province whose territory it covers, for merged provinces
     /// that keep their former provinces' resolutions (e.g. `hai_duong`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub former_province: Option<String>,
     /// Vietnamese name of the layer's issuer and territory, for display.
     pub name: String,
@@ -181,7 +181,7 @@ pub struct Province {
     /// ASCII codename.
     pub codename: String,
     /// Former provinces merged into it (empty when unchanged).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub formed_from: Vec<FormerProvince>,
     /// How sure the merger composition is.
     pub merger_confidence: Confidence,
@@ -227,7 +227,7 @@ pub struct Sector {
     /// In the list from this date (sectors added by Decree 235/2025 start 2025-10-15).
     pub from: Date,
     /// Extra condition, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub condition: Option<SectorCondition>,
     /// A priority sector (Decree 45/2012 Art. 6 cl. 2).
     #[serde(default)]
