@@ -504,7 +504,7 @@ pub async fn list(s: Session, Query(raw): Query<RawFilter>) -> Response {
         l.t("Lệch", "Drift"),
     ));
     for r in &rows {
-        let amount = r.amount_national.unwrap_or(0) + r.amount_local.unwrap_or(0);
+        let amount = r.amount_national.unwrap_or(0).max(r.amount_local.unwrap_or(0));
         b.push_str(&format!(
             r#"<tr><td><a href="/staff/applications/{code_u}">{code}</a></td><td>{when}</td><td>{prov}<br>{comm}</td><td>{lines}</td><td>{outcome}</td><td>{state}</td><td class="num">{amount}</td><td>{drift}</td></tr>"#,
             code_u = url_enc(&r.code),
@@ -642,7 +642,7 @@ pub async fn detail(s: Session, Path(code): Path<String>) -> Response {
     let answers: Option<Application> = serde_json::from_str(&d.row.answers_json).ok();
     let contact: Option<kc_api::Contact> = d.row.contact_json.as_deref().and_then(|c| serde_json::from_str(c).ok());
     let r = &d.row;
-    let total = Vnd::new(r.amount_national.unwrap_or(0) + r.amount_local.unwrap_or(0)).unwrap_or(Vnd::ZERO);
+    let total = Vnd::new(r.amount_national.unwrap_or(0).max(r.amount_local.unwrap_or(0))).unwrap_or(Vnd::ZERO);
     let mut b = String::new();
     b.push_str(&format!(
         r#"<table>

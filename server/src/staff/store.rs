@@ -163,7 +163,8 @@ macro_rules! app_row {
 pub struct Totals {
     /// Applications matching.
     pub count: i64,
-    /// Sum of computed support (national + local), đồng.
+    /// Sum over applications of the computed support, đồng: per application the larger of
+    /// the national and local totals (one line is paid by one fund), as the status view shows.
     pub amount: i64,
     /// Per review state: (state id, count).
     pub by_status: Vec<(String, i64)>,
@@ -188,7 +189,8 @@ pub async fn list(db: &Db, scope: Scope, f: &Filter, page: i64) -> anyhow::Resul
     });
     let sql = format!(
         "SELECT status, COUNT(*) AS n,
-                CAST(COALESCE(SUM(COALESCE(amount_national, 0) + COALESCE(amount_local, 0)), 0) AS BIGINT) AS amount
+                CAST(COALESCE(SUM(CASE WHEN COALESCE(amount_national, 0) >= COALESCE(amount_local, 0)
+                                       THEN COALESCE(amount_national, 0) ELSE COALESCE(amount_local, 0) END), 0) AS BIGINT) AS amount
          FROM applications{w} GROUP BY status"
     );
     let mut totals = Totals::default();
