@@ -3,7 +3,8 @@
 //! The tests start and stop the server themselves (they need to take it offline and bring it
 //! back); this module builds it and tells them how, through environment variables:
 //!
-//! - `KC_SERVER_BIN`  the release `kc-server` binary;
+//! - `KC_SERVER_BIN`  the `kc-server` binary (the debug build `cargo test` already made:
+//!   the tests check behaviour, not speed, and CI saves a release build);
 //! - `KC_STATIC_DIR`  the bundle (`dist/`);
 //! - `KC_TEST_DB`     an SQLite file in a fresh temporary directory;
 //! - `KC_CHROMIUM`    the browser (`/usr/bin/chromium`).
@@ -17,8 +18,8 @@ use crate::{dist, run_cmd, tools};
 pub(crate) fn run_tests(dist: &Path) -> anyhow::Result<()> {
     tools::ensure_chromium()?;
     dist::ensure_npm()?;
-    run_cmd(Command::new("cargo").args(["build", "--release", "-p", "server", "--bin", "kc-server"]))?;
-    let server = dist::target_dir()?.join("release/kc-server");
+    run_cmd(Command::new("cargo").args(["build", "-p", "server", "--bin", "kc-server"]))?;
+    let server = dist::target_dir()?.join("debug/kc-server");
     anyhow::ensure!(server.exists(), "{} was not built", server.display());
 
     let tmp = std::env::temp_dir().join(format!("kc-browser-{}", std::process::id()));
