@@ -12,6 +12,7 @@ crate::both!(
     replaying_the_same_content_returns_the_same_receipt,
     same_client_id_with_other_content_is_409,
     fifty_concurrent_submits_of_one_client_id_store_one_row,
+    concurrent_submits_of_one_client_id_with_two_contents_give_one_row_and_409s,
     a_differing_client_decision_is_stored_with_drift,
     the_server_clock_decides_not_the_client,
     unknown_codes_are_422_with_the_field_path,
@@ -81,6 +82,45 @@ async fn fifty_concurrent_submits_of_one_client_id_store_one_row(app: TestApp) {
     assert!(results.iter().all(|(s, _)| *s == StatusCode::CREATED || *s == StatusCode::OK));
     assert!(results.iter().all(|(_, r)| *r == results[0].1), "every response carries the same receipt");
     assert_eq!(app.store.count_applications().await.unwrap(), 1);
+}
+
+/// Submissions queued together are group-committed in one transaction: an item must be
+/// checked against earlier items of its own batch, not only against stored rows.
+async fn concurrent_submits_of_one_client_id_with_two_contents_give_one_row_and_409s(app: TestApp) {
+    let a = sample_submission();
+    let mut b = a.clone();
+    b.application.conditions.equipment_new = Some(false);
+    let app = std::sync::Arc::new(app);
+    let tasks: Vec<_> = (0..40)
+        .map(|i| {
+            let (app, s, variant) = (app.clone(), if i % 2 == 0 { a.clone() } else { b.clone() }, i % 2);
+            tokio::spawn(async move {
+                let r = app.submit(&s).await;
+                let status = r.status();
+                let receipt = if status == StatusCode::CONFLICT { None } else { Some(r.json::<Receipt>().await.unwrap()) };
+                (variant, status, receipt)
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap());
+    }
+    let created: Vec<_> = results.iter().filter(|(_, s, _)| *s == StatusCode::CREATED).collect();
+    assert_eq!(created.len(), 1, "{results:?}");
+    let (winner, _, receipt) = created[0].clone();
+    for (variant, status, r) in &results {
+        if *variant == winner {
+            assert!(*status == StatusCode::CREATED || *status == StatusCode::OK, "{status}");
+            assert_eq!(r, &receipt, "same content, same receipt");
+        } else {
+            assert_eq!(*status, StatusCode::CONFLICT, "other content is a conflict");
+        }
+    }
+    assert_eq!(app.store.count_applications().await.unwrap(), 1);
+    let page: serde_json::Value = app.changes(0, 100).await.json().await.unwrap();
+    assert_eq!(page["changes"].as_array().unwrap().len(), 1, "one change for one row");
+    assert_eq!(page["next_cursor"], 1);
 }
 
 async fn a_differing_client_decision_is_stored_with_drift(app: TestApp) {

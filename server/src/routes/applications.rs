@@ -59,7 +59,7 @@ pub async fn submit(
     let row = tokio::task::spawn_blocking(move || recheck(pack, &submission, now))
         .await
         .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("recheck task")))??;
-    match state.store.submit(&row).await? {
+    match state.store.submit(row).await? {
         Submitted::Created(r) => Ok((StatusCode::CREATED, ApiJson(receipt(r)?))),
         Submitted::Replayed(r) => Ok((StatusCode::OK, ApiJson(receipt(r)?))),
         Submitted::Conflict => Err(ApiError::Conflict),

@@ -4,6 +4,7 @@
 //! own flavour (`migrations/sqlite`, `migrations/postgres`) and behave the same; the e2e
 //! suite runs against both. Money is integer đồng (`i64`), never a float.
 
+mod group;
 mod postgres;
 mod sqlite;
 
@@ -181,8 +182,10 @@ impl Store {
     }
 
     /// Stores a submission once per client id (see [`Submitted`]). Assigns the receipt code
-    /// and the change sequence number inside the writing transaction.
-    pub async fn submit(&self, app: &NewApplication) -> anyhow::Result<Submitted> {
+    /// and the change sequence number inside the writing transaction. Submissions are
+    /// group-committed (several per transaction, see `group.rs`); this returns only after the
+    /// transaction holding this one committed.
+    pub async fn submit(&self, app: NewApplication) -> anyhow::Result<Submitted> {
         match self {
             Store::Sqlite(s) => s.submit(app).await,
             Store::Postgres(s) => s.submit(app).await,

@@ -1,15 +1,23 @@
 //! The PostgreSQL backend: the multi-instance path (stateless servers, one database).
 //!
-//! Change numbers come from a single-row counter incremented inside the writing transaction
+//! Change numbers come from a single-row counter locked inside the writing transaction
 //! (see `migrations/postgres/0001_applications.sql` for why not a SEQUENCE): the row lock
 //! makes numbers commit in order, so the changes feed has neither gaps nor skips.
+//!
+//! Submissions are group-committed (see `group.rs`): each instance's writer task stores a
+//! batch of up to 256 in one transaction, so the counter lock is taken once per batch, not
+//! once per submission. Several instances still take turns on that row (one batch at a
+//! time across all of them); within an instance, batches amortise the wait.
+
+use std::collections::HashMap;
 
 use anyhow::Context;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
-use sqlx::Row;
+use sqlx::{Postgres, Row, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::group::{BatchError, BatchWriter, GroupCommit};
 use super::{ChangeRow, DraftRow, NewApplication, Parked, StatusRow, StoredReceipt, Submitted, is_unique_violation};
 use crate::codes;
 
@@ -17,10 +25,12 @@ use crate::codes;
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    group: GroupCommit,
 }
 
-const EXISTING: &str = "SELECT content_hash, receipt_code, received_at, server_decision::text AS server_decision, drift
-                        FROM applications WHERE client_id = $1";
+const EXISTING: &str = "SELECT client_id, content_hash, receipt_code, received_at,
+                               server_decision::text AS server_decision, drift
+                        FROM applications WHERE client_id = ANY($1)";
 
 impl PgStore {
     /// The pool, for the staff module's queries.
@@ -34,7 +44,8 @@ impl PgStore {
             .connect(url)
             .await
             .context("connecting to PostgreSQL")?;
-        Ok(PgStore { pool })
+        let group = GroupCommit::start(PgBatches { pool: pool.clone() });
+        Ok(PgStore { pool, group })
     }
 
     pub(super) async fn migrate(&self) -> anyhow::Result<()> {
@@ -48,91 +59,8 @@ impl PgStore {
         Ok(())
     }
 
-    pub(super) async fn submit(&self, app: &NewApplication) -> anyhow::Result<Submitted> {
-        // Fast path for replays: no transaction, no counter lock.
-        if let Some(row) = sqlx::query(EXISTING).bind(app.client_id).fetch_optional(&self.pool).await? {
-            return replay(&row, app);
-        }
-        for _ in 0..5 {
-            let mut tx = self.pool.begin().await?;
-            let seq: i64 =
-                sqlx::query_scalar("UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value")
-                    .fetch_one(&mut *tx)
-                    .await
-                    .context("taking a change number")?;
-            let code = codes::receipt();
-            // A concurrent insert of the same client id waits on the unique index, then does
-            // nothing; the loser reads the winner's row below.
-            let inserted = sqlx::query(
-                "INSERT INTO applications (
-                    client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
-                    centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
-                    server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
-                    province_code, commune_code, support_line, support_lines, last_change_seq)
-                 VALUES ($1, $2, $3, $4, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10, $11,
-                         $12::jsonb, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-                 ON CONFLICT (client_id) DO NOTHING
-                 RETURNING id",
-            )
-            .bind(app.client_id)
-            .bind(&code)
-            .bind(&app.content_hash)
-            .bind(app.received_at)
-            .bind(&app.answers_json)
-            .bind(&app.contact_json)
-            .bind(&app.centre_id)
-            .bind(app.client_as_of)
-            .bind(&app.client_decision_json)
-            .bind(&app.client_pack_id)
-            .bind(app.server_as_of)
-            .bind(&app.server_decision_json)
-            .bind(&app.server_pack_id)
-            .bind(app.drift)
-            .bind(&app.outcome)
-            .bind(app.amount_national)
-            .bind(app.amount_local)
-            .bind(app.province_code)
-            .bind(app.commune_code)
-            .bind(&app.support_line)
-            .bind(&app.support_lines)
-            .bind(seq)
-            .fetch_optional(&mut *tx)
-            .await;
-            let id: i64 = match inserted {
-                Ok(Some(row)) => row.try_get(0)?,
-                Ok(None) => {
-                    tx.rollback().await?;
-                    let row = sqlx::query(EXISTING)
-                        .bind(app.client_id)
-                        .fetch_one(&self.pool)
-                        .await
-                        .context("reading the concurrent submission")?;
-                    return replay(&row, app);
-                }
-                Err(e) if is_unique_violation(&e) => {
-                    // The receipt code collided: give the number back and try a new code.
-                    tx.rollback().await?;
-                    continue;
-                }
-                Err(e) => return Err(e).context("inserting the application"),
-            };
-            sqlx::query("INSERT INTO changes (seq, application_id, kind, at) VALUES ($1, $2, 'created', $3)")
-                .bind(seq)
-                .bind(id)
-                .bind(app.received_at)
-                .execute(&mut *tx)
-                .await
-                .context("recording the change")?;
-            tx.commit().await.context("committing the application")?;
-            return Ok(Submitted::Created(StoredReceipt {
-                receipt_code: code,
-                client_id: app.client_id,
-                received_at: app.received_at,
-                server_decision_json: app.server_decision_json.clone(),
-                drift: app.drift,
-            }));
-        }
-        anyhow::bail!("five receipt codes in a row collided")
+    pub(super) async fn submit(&self, app: NewApplication) -> anyhow::Result<Submitted> {
+        self.group.submit(app).await
     }
 
     pub(super) async fn status(&self, receipt_code: &str) -> anyhow::Result<Option<StatusRow>> {
@@ -242,18 +170,164 @@ impl PgStore {
     }
 }
 
-fn replay(row: &PgRow, app: &NewApplication) -> anyhow::Result<Submitted> {
-    let hash: String = row.try_get("content_hash")?;
-    if hash != app.content_hash {
-        return Ok(Submitted::Conflict);
+/// Stores batches of submissions in one transaction each (see `group.rs`).
+struct PgBatches {
+    pool: PgPool,
+}
+
+impl BatchWriter for PgBatches {
+    async fn write_batch(&self, apps: &[&NewApplication]) -> Result<Vec<Submitted>, BatchError> {
+        let whole = |e: sqlx::Error, what: &'static str| BatchError::Batch(anyhow::Error::new(e).context(what));
+        let mut tx = self.pool.begin().await.map_err(|e| whole(e, "beginning the batch"))?;
+        // The counter row first: it is held until commit, so every transaction that inserts
+        // applications (from any instance) runs after the previous one committed, and the
+        // look-up below (a fresh snapshot per statement) sees every stored client id.
+        let start: i64 = sqlx::query_scalar("SELECT value FROM change_counter WHERE id = 1 FOR UPDATE")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| whole(e, "locking the change counter"))?;
+        let ids: Vec<Uuid> = apps.iter().map(|a| a.client_id).collect();
+        let rows = sqlx::query(EXISTING).bind(&ids).fetch_all(&mut *tx).await.map_err(|e| whole(e, "looking up the client ids"))?;
+        // client id -> (content hash, receipt), stored or created earlier in this batch.
+        let mut known: HashMap<Uuid, (String, StoredReceipt)> = HashMap::with_capacity(apps.len());
+        for row in &rows {
+            let stored = stored(row).map_err(BatchError::Batch)?;
+            known.insert(stored.1.client_id, stored);
+        }
+        let mut seq = start;
+        let (mut seqs, mut app_ids, mut ats) = (Vec::new(), Vec::new(), Vec::new());
+        let mut results = Vec::with_capacity(apps.len());
+        for (i, app) in apps.iter().enumerate() {
+            if let Some((hash, receipt)) = known.get(&app.client_id) {
+                results.push(if *hash == app.content_hash {
+                    Submitted::Replayed(StoredReceipt { client_id: app.client_id, ..receipt.clone() })
+                } else {
+                    Submitted::Conflict
+                });
+                continue;
+            }
+            // Numbers are taken only by rows actually inserted: no gaps.
+            match insert(&mut tx, app, seq + 1).await {
+                Ok(Inserted::New(id, code)) => {
+                    seq += 1;
+                    seqs.push(seq);
+                    app_ids.push(id);
+                    ats.push(app.received_at);
+                    let receipt = StoredReceipt {
+                        receipt_code: code,
+                        client_id: app.client_id,
+                        received_at: app.received_at,
+                        server_decision_json: app.server_decision_json.clone(),
+                        drift: app.drift,
+                    };
+                    known.insert(app.client_id, (app.content_hash.clone(), receipt.clone()));
+                    results.push(Submitted::Created(receipt));
+                }
+                Ok(Inserted::Existing(hash, receipt)) => {
+                    results.push(if hash == app.content_hash { Submitted::Replayed(receipt.clone()) } else { Submitted::Conflict });
+                    known.insert(app.client_id, (hash, receipt));
+                }
+                Err(e) => {
+                    let _ = tx.rollback().await;
+                    return Err(BatchError::Item(i, e));
+                }
+            }
+        }
+        if seq > start {
+            sqlx::query(
+                "INSERT INTO changes (seq, application_id, kind, at)
+                 SELECT s, a, 'created', t FROM UNNEST($1::bigint[], $2::bigint[], $3::timestamptz[]) AS u (s, a, t)",
+            )
+            .bind(&seqs)
+            .bind(&app_ids)
+            .bind(&ats)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| whole(e, "recording the changes"))?;
+            sqlx::query("UPDATE change_counter SET value = $1 WHERE id = 1")
+                .bind(seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| whole(e, "advancing the change counter"))?;
+        }
+        tx.commit().await.map_err(|e| whole(e, "committing the batch"))?;
+        Ok(results)
     }
-    Ok(Submitted::Replayed(StoredReceipt {
-        receipt_code: row.try_get("receipt_code")?,
-        client_id: app.client_id,
-        received_at: row.try_get("received_at")?,
-        server_decision_json: row.try_get("server_decision")?,
-        drift: row.try_get("drift")?,
-    }))
+}
+
+enum Inserted {
+    /// Inserted: (id, receipt code).
+    New(i64, String),
+    /// The client id was already stored (only possible if something inserted applications
+    /// without the counter lock): (content hash, receipt).
+    Existing(String, StoredReceipt),
+}
+
+/// Inserts one application with change number `seq`. `ON CONFLICT DO NOTHING` keeps a
+/// colliding receipt code from aborting the batch's transaction: a fresh code is drawn.
+async fn insert(tx: &mut Transaction<'static, Postgres>, app: &NewApplication, seq: i64) -> anyhow::Result<Inserted> {
+    for _ in 0..5 {
+        let code = codes::receipt();
+        let inserted = sqlx::query(
+            "INSERT INTO applications (
+                client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
+                centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
+                server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
+                province_code, commune_code, support_line, support_lines, last_change_seq)
+             VALUES ($1, $2, $3, $4, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10, $11,
+                     $12::jsonb, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+             ON CONFLICT DO NOTHING
+             RETURNING id",
+        )
+        .bind(app.client_id)
+        .bind(&code)
+        .bind(&app.content_hash)
+        .bind(app.received_at)
+        .bind(&app.answers_json)
+        .bind(&app.contact_json)
+        .bind(&app.centre_id)
+        .bind(app.client_as_of)
+        .bind(&app.client_decision_json)
+        .bind(&app.client_pack_id)
+        .bind(app.server_as_of)
+        .bind(&app.server_decision_json)
+        .bind(&app.server_pack_id)
+        .bind(app.drift)
+        .bind(&app.outcome)
+        .bind(app.amount_national)
+        .bind(app.amount_local)
+        .bind(app.province_code)
+        .bind(app.commune_code)
+        .bind(&app.support_line)
+        .bind(&app.support_lines)
+        .bind(seq)
+        .fetch_optional(&mut **tx)
+        .await
+        .context("inserting the application")?;
+        if let Some(row) = inserted {
+            return Ok(Inserted::New(row.try_get(0)?, code));
+        }
+        // Either the client id or the receipt code exists: tell which.
+        if let Some(row) = sqlx::query(EXISTING).bind([app.client_id]).fetch_optional(&mut **tx).await? {
+            let (hash, receipt) = stored(&row)?;
+            return Ok(Inserted::Existing(hash, receipt));
+        }
+    }
+    anyhow::bail!("five receipt codes in a row collided")
+}
+
+/// A stored application's (content hash, receipt), for replays.
+fn stored(row: &PgRow) -> anyhow::Result<(String, StoredReceipt)> {
+    Ok((
+        row.try_get("content_hash")?,
+        StoredReceipt {
+            receipt_code: row.try_get("receipt_code")?,
+            client_id: row.try_get("client_id")?,
+            received_at: row.try_get("received_at")?,
+            server_decision_json: row.try_get("server_decision")?,
+            drift: row.try_get("drift")?,
+        },
+    ))
 }
 
 fn change_row(r: &PgRow) -> anyhow::Result<ChangeRow> {

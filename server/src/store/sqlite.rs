@@ -1,19 +1,25 @@
 //! The SQLite backend: one file, WAL, `synchronous = FULL` (an acknowledged commit is on disk).
 //!
-//! Writes go through a pool of exactly one connection, so SQLite's single writer never sees
-//! lock contention (no `SQLITE_BUSY` retries) and change numbers commit in order. Reads use a
-//! separate pool and, thanks to WAL, never wait for the writer.
+//! Every write goes through a pool of exactly one connection, so SQLite's single writer
+//! never sees lock contention (no `SQLITE_BUSY` retries) and change numbers commit in order.
+//! Submissions are group-committed (see `group.rs`): the writer task borrows that one
+//! connection for a whole batch, one transaction and one sync for up to 256 submissions.
+//! Drafts and the staff side use the same connection for their own short transactions, in
+//! turn with the batches. Reads use a separate pool and, thanks to WAL, never wait for the
+//! writer.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, sqlite::SqliteRow};
+use sqlx::{Row, Sqlite, Transaction, sqlite::SqliteRow};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
+use super::group::{BatchError, BatchWriter, GroupCommit};
 use super::{ChangeRow, DraftRow, NewApplication, Parked, StatusRow, StoredReceipt, Submitted, is_unique_violation};
 use crate::codes;
 
@@ -22,6 +28,7 @@ use crate::codes;
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    group: GroupCommit,
 }
 
 impl SqliteStore {
@@ -38,8 +45,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
+        // The file cannot go away under an open connection: no ping before each batch.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await
             .context("opening the SQLite database")?;
@@ -48,7 +57,8 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .context("opening the SQLite database for reading")?;
-        Ok(SqliteStore { writer, reader })
+        let group = GroupCommit::start(SqliteBatches { writer: writer.clone() });
+        Ok(SqliteStore { writer, reader, group })
     }
 
     pub(super) async fn migrate(&self) -> anyhow::Result<()> {
@@ -61,84 +71,8 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(super) async fn submit(&self, app: &NewApplication) -> anyhow::Result<Submitted> {
-        let client_id = app.client_id.to_string();
-        let mut tx = self.writer.begin().await?;
-        let existing = sqlx::query(
-            "SELECT content_hash, receipt_code, received_at, server_decision, drift
-             FROM applications WHERE client_id = ?1",
-        )
-        .bind(&client_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("looking up the client id")?;
-        if let Some(row) = existing {
-            tx.rollback().await?;
-            return replay(&row, app);
-        }
-        let seq: i64 = sqlx::query_scalar("UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value")
-            .fetch_one(&mut *tx)
-            .await
-            .context("taking a change number")?;
-        let received_at = ts(app.received_at);
-        let mut attempts = 0;
-        let (id, code) = loop {
-            let code = codes::receipt();
-            let inserted = sqlx::query(
-                "INSERT INTO applications (
-                    client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
-                    centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
-                    server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
-                    province_code, commune_code, support_line, support_lines, last_change_seq)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                         ?17, ?18, ?19, ?20, ?21, ?22)
-                 RETURNING id",
-            )
-            .bind(&client_id)
-            .bind(&code)
-            .bind(&app.content_hash)
-            .bind(&received_at)
-            .bind(&app.answers_json)
-            .bind(&app.contact_json)
-            .bind(&app.centre_id)
-            .bind(date(app.client_as_of))
-            .bind(&app.client_decision_json)
-            .bind(&app.client_pack_id)
-            .bind(date(app.server_as_of))
-            .bind(&app.server_decision_json)
-            .bind(&app.server_pack_id)
-            .bind(app.drift)
-            .bind(&app.outcome)
-            .bind(app.amount_national)
-            .bind(app.amount_local)
-            .bind(app.province_code)
-            .bind(app.commune_code)
-            .bind(&app.support_line)
-            .bind(&app.support_lines)
-            .bind(seq)
-            .fetch_one(&mut *tx)
-            .await;
-            match inserted {
-                Ok(row) => break (row.try_get::<i64, _>(0)?, code),
-                Err(e) if is_unique_violation(&e) && attempts < 5 => attempts += 1,
-                Err(e) => return Err(e).context("inserting the application"),
-            }
-        };
-        sqlx::query("INSERT INTO changes (seq, application_id, kind, at) VALUES (?1, ?2, 'created', ?3)")
-            .bind(seq)
-            .bind(id)
-            .bind(&received_at)
-            .execute(&mut *tx)
-            .await
-            .context("recording the change")?;
-        tx.commit().await.context("committing the application")?;
-        Ok(Submitted::Created(StoredReceipt {
-            receipt_code: code,
-            client_id: app.client_id,
-            received_at: app.received_at,
-            server_decision_json: app.server_decision_json.clone(),
-            drift: app.drift,
-        }))
+    pub(super) async fn submit(&self, app: NewApplication) -> anyhow::Result<Submitted> {
+        self.group.submit(app).await
     }
 
     pub(super) async fn status(&self, receipt_code: &str) -> anyhow::Result<Option<StatusRow>> {
@@ -262,18 +196,157 @@ impl SqliteStore {
     }
 }
 
-fn replay(row: &SqliteRow, app: &NewApplication) -> anyhow::Result<Submitted> {
-    let hash: String = row.try_get("content_hash")?;
-    if hash != app.content_hash {
-        return Ok(Submitted::Conflict);
+/// Stores batches of submissions through the one writer connection (see `group.rs`).
+struct SqliteBatches {
+    writer: SqlitePool,
+}
+
+impl BatchWriter for SqliteBatches {
+    async fn write_batch(&self, apps: &[&NewApplication]) -> Result<Vec<Submitted>, BatchError> {
+        let whole = |e: sqlx::Error, what: &'static str| BatchError::Batch(anyhow::Error::new(e).context(what));
+        let mut tx = self.writer.begin().await.map_err(|e| whole(e, "beginning the batch"))?;
+        // Idempotency look-up for the whole batch in one statement. This connection is the
+        // only writer, so nothing can insert these client ids between here and the commit.
+        let ids: Vec<String> = apps.iter().map(|a| a.client_id.to_string()).collect();
+        let ids = serde_json::to_string(&ids).map_err(|e| BatchError::Batch(e.into()))?;
+        let rows = sqlx::query(
+            "SELECT client_id, content_hash, receipt_code, received_at, server_decision, drift
+             FROM applications WHERE client_id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(ids)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|e| whole(e, "looking up the client ids"))?;
+        // client id -> (content hash, receipt), stored or created earlier in this batch.
+        let mut known: HashMap<Uuid, (String, StoredReceipt)> = HashMap::with_capacity(apps.len());
+        for row in &rows {
+            let stored = stored(row).map_err(BatchError::Batch)?;
+            known.insert(stored.1.client_id, stored);
+        }
+        let start: i64 = sqlx::query_scalar("SELECT value FROM change_counter WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| whole(e, "reading the change counter"))?;
+        let mut seq = start;
+        let mut changes = Vec::new();
+        let mut results = Vec::with_capacity(apps.len());
+        for (i, app) in apps.iter().enumerate() {
+            if let Some((hash, receipt)) = known.get(&app.client_id) {
+                results.push(if *hash == app.content_hash {
+                    Submitted::Replayed(StoredReceipt { client_id: app.client_id, ..receipt.clone() })
+                } else {
+                    Submitted::Conflict
+                });
+                continue;
+            }
+            let received_at = ts(app.received_at);
+            // Numbers are taken only by rows actually inserted: no gaps.
+            match insert(&mut tx, app, &received_at, seq + 1).await {
+                Ok((id, code)) => {
+                    seq += 1;
+                    changes.push(serde_json::json!([seq, id, received_at]));
+                    let receipt = StoredReceipt {
+                        receipt_code: code,
+                        client_id: app.client_id,
+                        received_at: app.received_at,
+                        server_decision_json: app.server_decision_json.clone(),
+                        drift: app.drift,
+                    };
+                    known.insert(app.client_id, (app.content_hash.clone(), receipt.clone()));
+                    results.push(Submitted::Created(receipt));
+                }
+                Err(e) => {
+                    let _ = tx.rollback().await;
+                    return Err(BatchError::Item(i, e));
+                }
+            }
+        }
+        if seq > start {
+            sqlx::query(
+                "INSERT INTO changes (seq, application_id, kind, at)
+                 SELECT value ->> 0, value ->> 1, 'created', value ->> 2 FROM json_each(?1)",
+            )
+            .bind(serde_json::Value::Array(changes).to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| whole(e, "recording the changes"))?;
+            sqlx::query("UPDATE change_counter SET value = ?1 WHERE id = 1")
+                .bind(seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| whole(e, "advancing the change counter"))?;
+        }
+        tx.commit().await.map_err(|e| whole(e, "committing the batch"))?;
+        Ok(results)
     }
-    Ok(Submitted::Replayed(StoredReceipt {
-        receipt_code: row.try_get("receipt_code")?,
-        client_id: app.client_id,
-        received_at: parse_ts(&row.try_get::<String, _>("received_at")?)?,
-        server_decision_json: row.try_get("server_decision")?,
-        drift: row.try_get("drift")?,
-    }))
+}
+
+/// Inserts one application with change number `seq`; a fresh receipt code that collides
+/// with a stored one is drawn again (a failed statement leaves SQLite's transaction intact).
+async fn insert(
+    tx: &mut Transaction<'static, Sqlite>,
+    app: &NewApplication,
+    received_at: &str,
+    seq: i64,
+) -> anyhow::Result<(i64, String)> {
+    let client_id = app.client_id.to_string();
+    let mut attempts = 0;
+    loop {
+        let code = codes::receipt();
+        let inserted = sqlx::query(
+            "INSERT INTO applications (
+                client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
+                centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
+                server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
+                province_code, commune_code, support_line, support_lines, last_change_seq)
+             VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                     ?17, ?18, ?19, ?20, ?21, ?22)
+             RETURNING id",
+        )
+        .bind(&client_id)
+        .bind(&code)
+        .bind(&app.content_hash)
+        .bind(received_at)
+        .bind(&app.answers_json)
+        .bind(&app.contact_json)
+        .bind(&app.centre_id)
+        .bind(date(app.client_as_of))
+        .bind(&app.client_decision_json)
+        .bind(&app.client_pack_id)
+        .bind(date(app.server_as_of))
+        .bind(&app.server_decision_json)
+        .bind(&app.server_pack_id)
+        .bind(app.drift)
+        .bind(&app.outcome)
+        .bind(app.amount_national)
+        .bind(app.amount_local)
+        .bind(app.province_code)
+        .bind(app.commune_code)
+        .bind(&app.support_line)
+        .bind(&app.support_lines)
+        .bind(seq)
+        .fetch_one(&mut **tx)
+        .await;
+        match inserted {
+            Ok(row) => return Ok((row.try_get::<i64, _>(0)?, code)),
+            Err(e) if is_unique_violation(&e) && attempts < 5 => attempts += 1,
+            Err(e) => return Err(e).context("inserting the application"),
+        }
+    }
+}
+
+/// A stored application's (content hash, receipt), for replays.
+fn stored(row: &SqliteRow) -> anyhow::Result<(String, StoredReceipt)> {
+    Ok((
+        row.try_get("content_hash")?,
+        StoredReceipt {
+            receipt_code: row.try_get("receipt_code")?,
+            client_id: Uuid::parse_str(&row.try_get::<String, _>("client_id")?)?,
+            received_at: parse_ts(&row.try_get::<String, _>("received_at")?)?,
+            server_decision_json: row.try_get("server_decision")?,
+            drift: row.try_get("drift")?,
+        },
+    ))
 }
 
 fn change_row(r: &SqliteRow) -> anyhow::Result<ChangeRow> {
