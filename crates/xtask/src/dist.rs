@@ -11,8 +11,8 @@
 //! ```
 //!
 //! Steps: `cargo build -p web --target wasm32-unknown-unknown --profile wasm-release`,
-//! `wasm-bindgen --target web` (CLI pinned to the crate's version), `wasm-opt -Oz` from the
-//! npm package `binaryen` (web/node_modules), copy the static files.
+//! `wasm-bindgen --target web` (CLI pinned to the crate's version), `wasm-opt -Oz --converge` from
+//! the npm package `binaryen` (web/node_modules), copy the static files.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -115,6 +115,7 @@ pub(crate) fn build() -> anyhow::Result<PathBuf> {
     run_cmd(
         Command::new(&wasm_opt)
             .arg("-Oz")
+            .arg("--converge")
             .args(WASM_FEATURES)
             .arg("--strip-debug")
             .arg("--strip-producers")

@@ -13,7 +13,7 @@ pub(crate) fn basis(lang: Lang, c: &Citation, conf: Confidence) -> Html {
     html! {
         <span class="kc-cite">
             { format!("{} {c}", lang.pick("Căn cứ:", "Basis:")) }
-            <span class={classes!("kc-conf", format!("kc-conf--{conf:?}").to_lowercase())}>
+            <span class={classes!("kc-conf", format!("kc-conf--{conf:?}").to_ascii_lowercase())}>
                 { format!(" · {} {conf:?}: {}", lang.pick("độ tin cậy", "confidence"), lang.confidence(conf)) }
             </span>
         </span>
