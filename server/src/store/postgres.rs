@@ -194,10 +194,11 @@ impl BatchWriter for PgBatches {
             let stored = stored(row).map_err(BatchError::Batch)?;
             known.insert(stored.1.client_id, stored);
         }
+        // Decide every item first: replay, conflict, or new (with its number and code).
         let mut seq = start;
-        let (mut seqs, mut app_ids, mut ats) = (Vec::new(), Vec::new(), Vec::new());
+        let mut fresh: Vec<Fresh<'_>> = Vec::new();
         let mut results = Vec::with_capacity(apps.len());
-        for (i, app) in apps.iter().enumerate() {
+        for (index, app) in apps.iter().enumerate() {
             if let Some((hash, receipt)) = known.get(&app.client_id) {
                 results.push(if *hash == app.content_hash {
                     Submitted::Replayed(StoredReceipt { client_id: app.client_id, ..receipt.clone() })
@@ -206,30 +207,58 @@ impl BatchWriter for PgBatches {
                 });
                 continue;
             }
-            // Numbers are taken only by rows actually inserted: no gaps.
-            match insert(&mut tx, app, seq + 1).await {
-                Ok(Inserted::New(id, code)) => {
-                    seq += 1;
-                    seqs.push(seq);
-                    app_ids.push(id);
-                    ats.push(app.received_at);
-                    let receipt = StoredReceipt {
-                        receipt_code: code,
-                        client_id: app.client_id,
-                        received_at: app.received_at,
-                        server_decision_json: app.server_decision_json.clone(),
-                        drift: app.drift,
-                    };
-                    known.insert(app.client_id, (app.content_hash.clone(), receipt.clone()));
-                    results.push(Submitted::Created(receipt));
+            seq += 1;
+            let receipt = StoredReceipt {
+                receipt_code: codes::receipt(),
+                client_id: app.client_id,
+                received_at: app.received_at,
+                server_decision_json: app.server_decision_json.clone(),
+                drift: app.drift,
+            };
+            known.insert(app.client_id, (app.content_hash.clone(), receipt.clone()));
+            fresh.push(Fresh { index, app, seq, code: receipt.receipt_code.clone() });
+            results.push(Submitted::Created(receipt));
+        }
+        // Insert them, several rows per statement (one round trip each). A batch of one takes
+        // the one-row path, which draws a new receipt code on a collision; in a bigger batch
+        // any failure or skipped row sends every item back as a batch of one.
+        let (mut seqs, mut app_ids, mut ats) = (Vec::new(), Vec::new(), Vec::new());
+        if apps.len() == 1 {
+            if let Some(f) = fresh.first() {
+                match insert(&mut tx, f.app, f.seq).await {
+                    Ok(Inserted::New(id, code)) => {
+                        if let Some(Submitted::Created(r)) = results.first_mut() {
+                            r.receipt_code = code;
+                        }
+                        seqs.push(f.seq);
+                        app_ids.push(id);
+                        ats.push(f.app.received_at);
+                    }
+                    Ok(Inserted::Existing(hash, receipt)) => {
+                        // Not inserted: its number is not used either.
+                        seq = start;
+                        results[0] = if hash == f.app.content_hash { Submitted::Replayed(receipt) } else { Submitted::Conflict };
+                    }
+                    Err(e) => {
+                        let _ = tx.rollback().await;
+                        return Err(BatchError::Item(f.index, e));
+                    }
                 }
-                Ok(Inserted::Existing(hash, receipt)) => {
-                    results.push(if hash == app.content_hash { Submitted::Replayed(receipt.clone()) } else { Submitted::Conflict });
-                    known.insert(app.client_id, (hash, receipt));
-                }
-                Err(e) => {
-                    let _ = tx.rollback().await;
-                    return Err(BatchError::Item(i, e));
+            }
+        } else {
+            for chunk in fresh.chunks(ROWS_PER_INSERT) {
+                match insert_rows(&mut tx, chunk).await {
+                    Ok(ids) => {
+                        for (f, id) in chunk.iter().zip(ids) {
+                            seqs.push(f.seq);
+                            app_ids.push(id);
+                            ats.push(f.app.received_at);
+                        }
+                    }
+                    Err(e) => {
+                        let _ = tx.rollback().await;
+                        return Err(BatchError::Item(chunk[0].index, e));
+                    }
                 }
             }
         }
@@ -253,6 +282,80 @@ impl BatchWriter for PgBatches {
         tx.commit().await.map_err(|e| whole(e, "committing the batch"))?;
         Ok(results)
     }
+}
+
+/// Rows per multi-row INSERT: bounds the prepared-statement cache to a few dozen shapes.
+const ROWS_PER_INSERT: usize = 32;
+
+/// A new application of a batch, decided before it is inserted.
+struct Fresh<'a> {
+    /// Position in the batch.
+    index: usize,
+    app: &'a NewApplication,
+    seq: i64,
+    code: String,
+}
+
+/// Inserts `rows` in one statement; returns their ids in `rows` order. A row skipped by
+/// `ON CONFLICT` (its receipt code or client id exists) is an error: the batch is retried
+/// item by item.
+async fn insert_rows(tx: &mut Transaction<'static, Postgres>, rows: &[Fresh<'_>]) -> anyhow::Result<Vec<i64>> {
+    const COLUMNS: usize = 22;
+    let mut sql = String::from(
+        "INSERT INTO applications (
+            client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
+            centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
+            server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
+            province_code, commune_code, support_line, support_lines, last_change_seq)
+         VALUES ",
+    );
+    for r in 0..rows.len() {
+        let p = |k: usize| r * COLUMNS + k;
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${}::jsonb, ${}::jsonb, ${}, ${}, ${}::jsonb, ${}, ${}, ${}::jsonb, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            p(1), p(2), p(3), p(4), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(12), p(13), p(14), p(15), p(16),
+            p(17), p(18), p(19), p(20), p(21), p(22)
+        ));
+    }
+    sql.push_str(" ON CONFLICT DO NOTHING RETURNING id, receipt_code");
+    let mut q = sqlx::query(&sql);
+    for f in rows {
+        let app = f.app;
+        q = q
+            .bind(app.client_id)
+            .bind(&f.code)
+            .bind(&app.content_hash)
+            .bind(app.received_at)
+            .bind(&app.answers_json)
+            .bind(&app.contact_json)
+            .bind(&app.centre_id)
+            .bind(app.client_as_of)
+            .bind(&app.client_decision_json)
+            .bind(&app.client_pack_id)
+            .bind(app.server_as_of)
+            .bind(&app.server_decision_json)
+            .bind(&app.server_pack_id)
+            .bind(app.drift)
+            .bind(&app.outcome)
+            .bind(app.amount_national)
+            .bind(app.amount_local)
+            .bind(app.province_code)
+            .bind(app.commune_code)
+            .bind(&app.support_line)
+            .bind(&app.support_lines)
+            .bind(f.seq);
+    }
+    let returned = q.fetch_all(&mut **tx).await.context("inserting the applications")?;
+    let mut ids: HashMap<String, i64> = HashMap::with_capacity(returned.len());
+    for row in &returned {
+        ids.insert(row.try_get("receipt_code")?, row.try_get("id")?);
+    }
+    rows.iter()
+        .map(|f| ids.get(&f.code).copied().context("an application was skipped by ON CONFLICT"))
+        .collect()
 }
 
 enum Inserted {

@@ -227,10 +227,11 @@ impl BatchWriter for SqliteBatches {
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| whole(e, "reading the change counter"))?;
+        // Decide every item first: replay, conflict, or new (with its number and code).
         let mut seq = start;
-        let mut changes = Vec::new();
+        let mut fresh: Vec<Fresh<'_>> = Vec::new();
         let mut results = Vec::with_capacity(apps.len());
-        for (i, app) in apps.iter().enumerate() {
+        for (index, app) in apps.iter().enumerate() {
             if let Some((hash, receipt)) = known.get(&app.client_id) {
                 results.push(if *hash == app.content_hash {
                     Submitted::Replayed(StoredReceipt { client_id: app.client_id, ..receipt.clone() })
@@ -239,25 +240,46 @@ impl BatchWriter for SqliteBatches {
                 });
                 continue;
             }
-            let received_at = ts(app.received_at);
-            // Numbers are taken only by rows actually inserted: no gaps.
-            match insert(&mut tx, app, &received_at, seq + 1).await {
-                Ok((id, code)) => {
-                    seq += 1;
-                    changes.push(serde_json::json!([seq, id, received_at]));
-                    let receipt = StoredReceipt {
-                        receipt_code: code,
-                        client_id: app.client_id,
-                        received_at: app.received_at,
-                        server_decision_json: app.server_decision_json.clone(),
-                        drift: app.drift,
-                    };
-                    known.insert(app.client_id, (app.content_hash.clone(), receipt.clone()));
-                    results.push(Submitted::Created(receipt));
+            seq += 1;
+            let receipt = StoredReceipt {
+                receipt_code: codes::receipt(),
+                client_id: app.client_id,
+                received_at: app.received_at,
+                server_decision_json: app.server_decision_json.clone(),
+                drift: app.drift,
+            };
+            known.insert(app.client_id, (app.content_hash.clone(), receipt.clone()));
+            fresh.push(Fresh { index, app, seq, received_at: ts(app.received_at), code: receipt.receipt_code.clone() });
+            results.push(Submitted::Created(receipt));
+        }
+        // Insert them, several rows per statement (each statement is a round trip to the
+        // connection's worker thread). A batch of one takes the one-row path, which draws a
+        // new receipt code on the (practically impossible) collision; in a bigger batch any
+        // failure sends every item back as a batch of one.
+        let mut changes = Vec::with_capacity(fresh.len());
+        if apps.len() == 1 {
+            if let Some(f) = fresh.first_mut() {
+                match insert(&mut tx, f.app, &f.received_at, f.seq).await {
+                    Ok((id, code)) => {
+                        if let Some(Submitted::Created(r)) = results.first_mut() {
+                            r.receipt_code.clone_from(&code);
+                        }
+                        changes.push(serde_json::json!([f.seq, id, f.received_at]));
+                    }
+                    Err(e) => {
+                        let _ = tx.rollback().await;
+                        return Err(BatchError::Item(f.index, e));
+                    }
                 }
-                Err(e) => {
-                    let _ = tx.rollback().await;
-                    return Err(BatchError::Item(i, e));
+            }
+        } else {
+            for chunk in fresh.chunks(ROWS_PER_INSERT) {
+                match insert_rows(&mut tx, chunk).await {
+                    Ok(ids) => changes.extend(chunk.iter().zip(ids).map(|(f, id)| serde_json::json!([f.seq, id, f.received_at]))),
+                    Err(e) => {
+                        let _ = tx.rollback().await;
+                        return Err(BatchError::Item(chunk[0].index, e));
+                    }
                 }
             }
         }
@@ -279,6 +301,80 @@ impl BatchWriter for SqliteBatches {
         tx.commit().await.map_err(|e| whole(e, "committing the batch"))?;
         Ok(results)
     }
+}
+
+/// Rows per multi-row INSERT: bounds the statement cache to a few dozen shapes.
+const ROWS_PER_INSERT: usize = 32;
+
+/// A new application of a batch, decided before it is inserted.
+struct Fresh<'a> {
+    /// Position in the batch.
+    index: usize,
+    app: &'a NewApplication,
+    seq: i64,
+    received_at: String,
+    code: String,
+}
+
+/// Inserts `rows` in one statement; returns their ids in `rows` order.
+async fn insert_rows(tx: &mut Transaction<'static, Sqlite>, rows: &[Fresh<'_>]) -> anyhow::Result<Vec<i64>> {
+    const COLUMNS: usize = 22;
+    let mut sql = String::from(
+        "INSERT INTO applications (
+            client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
+            centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
+            server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
+            province_code, commune_code, support_line, support_lines, last_change_seq)
+         VALUES ",
+    );
+    for r in 0..rows.len() {
+        let p = |k: usize| r * COLUMNS + k;
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        let places: Vec<String> = (1..=COLUMNS).map(|k| format!("?{}", p(k))).collect();
+        // updated_at = received_at: the 4th parameter twice.
+        let mut cols = places[..4].to_vec();
+        cols.push(places[3].clone());
+        cols.extend_from_slice(&places[4..]);
+        sql.push_str(&cols.join(", "));
+        sql.push(')');
+    }
+    sql.push_str(" RETURNING id, receipt_code");
+    let mut q = sqlx::query(&sql);
+    for f in rows {
+        let app = f.app;
+        q = q
+            .bind(app.client_id.to_string())
+            .bind(&f.code)
+            .bind(&app.content_hash)
+            .bind(&f.received_at)
+            .bind(&app.answers_json)
+            .bind(&app.contact_json)
+            .bind(&app.centre_id)
+            .bind(date(app.client_as_of))
+            .bind(&app.client_decision_json)
+            .bind(&app.client_pack_id)
+            .bind(date(app.server_as_of))
+            .bind(&app.server_decision_json)
+            .bind(&app.server_pack_id)
+            .bind(app.drift)
+            .bind(&app.outcome)
+            .bind(app.amount_national)
+            .bind(app.amount_local)
+            .bind(app.province_code)
+            .bind(app.commune_code)
+            .bind(&app.support_line)
+            .bind(&app.support_lines)
+            .bind(f.seq);
+    }
+    let returned = q.fetch_all(&mut **tx).await.context("inserting the applications")?;
+    // RETURNING order is unspecified: match rows by receipt code.
+    let mut ids: HashMap<String, i64> = HashMap::with_capacity(returned.len());
+    for row in &returned {
+        ids.insert(row.try_get("receipt_code")?, row.try_get("id")?);
+    }
+    rows.iter()
+        .map(|f| ids.get(&f.code).copied().context("an inserted application was not returned"))
+        .collect()
 }
 
 /// Inserts one application with change number `seq`; a fresh receipt code that collides
