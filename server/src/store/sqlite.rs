@@ -209,24 +209,31 @@ impl BatchWriter for SqliteBatches {
         // only writer, so nothing can insert these client ids between here and the commit.
         let ids: Vec<String> = apps.iter().map(|a| a.client_id.to_string()).collect();
         let ids = serde_json::to_string(&ids).map_err(|e| BatchError::Batch(e.into()))?;
+        // One round trip for the change counter and the stored rows of these client ids (the
+        // counter row is always there, so the LEFT JOIN returns at least one row).
         let rows = sqlx::query(
-            "SELECT client_id, content_hash, receipt_code, received_at, server_decision, drift
-             FROM applications WHERE client_id IN (SELECT value FROM json_each(?1))",
+            "SELECT c.value AS counter, a.client_id, a.content_hash, a.receipt_code, a.received_at,
+                    a.server_decision, a.drift
+             FROM change_counter c
+             LEFT JOIN applications a ON a.client_id IN (SELECT value FROM json_each(?1))
+             WHERE c.id = 1",
         )
         .bind(ids)
         .fetch_all(&mut *tx)
         .await
         .map_err(|e| whole(e, "looking up the client ids"))?;
+        let start: i64 = match rows.first() {
+            Some(row) => row.try_get("counter").map_err(|e| whole(e, "reading the change counter"))?,
+            None => return Err(BatchError::Batch(anyhow::anyhow!("the change counter row is missing"))),
+        };
         // client id -> (content hash, receipt), stored or created earlier in this batch.
         let mut known: HashMap<Uuid, (String, StoredReceipt)> = HashMap::with_capacity(apps.len());
         for row in &rows {
-            let stored = stored(row).map_err(BatchError::Batch)?;
-            known.insert(stored.1.client_id, stored);
+            if row.try_get::<Option<String>, _>("client_id").map_err(|e| whole(e, "reading a stored row"))?.is_some() {
+                let stored = stored(row).map_err(BatchError::Batch)?;
+                known.insert(stored.1.client_id, stored);
+            }
         }
-        let start: i64 = sqlx::query_scalar("SELECT value FROM change_counter WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| whole(e, "reading the change counter"))?;
         // Decide every item first: replay, conflict, or new (with its number and code).
         let mut seq = start;
         let mut fresh: Vec<Fresh<'_>> = Vec::new();
