@@ -18,7 +18,10 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::group::{BatchError, BatchWriter, GroupCommit};
-use super::{ChangeRow, DraftRow, NewApplication, Parked, StatusRow, StoredReceipt, Submitted, is_unique_violation};
+use super::{
+    ChangeRow, DraftRow, NewApplication, Parked, StatusRow, StoredReceipt, Submitted,
+    is_unique_violation,
+};
 use crate::codes;
 
 /// PostgreSQL store.
@@ -50,7 +53,9 @@ impl PgStore {
 
     pub(super) async fn migrate(&self) -> anyhow::Result<()> {
         // sqlx takes an advisory lock, so instances starting together migrate once.
-        sqlx::migrate!("./migrations/postgres").run(&self.pool).await?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -94,7 +99,10 @@ impl PgStore {
         now: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> anyhow::Result<Parked> {
-        sqlx::query("DELETE FROM drafts WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM drafts WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         for _ in 0..5 {
             let code = codes::resume();
             // `xmax = 0` tells a fresh insert from an update of the client's live draft.
@@ -119,7 +127,11 @@ impl PgStore {
                         answers_json: answers_json.to_owned(),
                         expires_at,
                     };
-                    return Ok(if r.try_get("inserted")? { Parked::Created(draft) } else { Parked::Updated(draft) });
+                    return Ok(if r.try_get("inserted")? {
+                        Parked::Created(draft)
+                    } else {
+                        Parked::Updated(draft)
+                    });
                 }
                 Err(e) if is_unique_violation(&e) => continue,
                 Err(e) => return Err(e).context("parking the draft"),
@@ -128,7 +140,11 @@ impl PgStore {
         anyhow::bail!("five resume codes in a row collided")
     }
 
-    pub(super) async fn draft(&self, resume_code: &str, now: OffsetDateTime) -> anyhow::Result<Option<DraftRow>> {
+    pub(super) async fn draft(
+        &self,
+        resume_code: &str,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Option<DraftRow>> {
         let row = sqlx::query(
             "SELECT resume_code, client_id, answers::text AS answers, expires_at FROM drafts
              WHERE resume_code = $1 AND expires_at > $2",
@@ -166,7 +182,9 @@ impl PgStore {
     }
 
     pub(super) async fn count_applications(&self) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM applications").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM applications")
+            .fetch_one(&self.pool)
+            .await?)
     }
 }
 
@@ -177,17 +195,28 @@ struct PgBatches {
 
 impl BatchWriter for PgBatches {
     async fn write_batch(&self, apps: &[&NewApplication]) -> Result<Vec<Submitted>, BatchError> {
-        let whole = |e: sqlx::Error, what: &'static str| BatchError::Batch(anyhow::Error::new(e).context(what));
-        let mut tx = self.pool.begin().await.map_err(|e| whole(e, "beginning the batch"))?;
+        let whole = |e: sqlx::Error, what: &'static str| {
+            BatchError::Batch(anyhow::Error::new(e).context(what))
+        };
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(|e| whole(e, "beginning the batch"))?;
         // The counter row first: it is held until commit, so every transaction that inserts
         // applications (from any instance) runs after the previous one committed, and the
         // look-up below (a fresh snapshot per statement) sees every stored client id.
-        let start: i64 = sqlx::query_scalar("SELECT value FROM change_counter WHERE id = 1 FOR UPDATE")
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| whole(e, "locking the change counter"))?;
+        let start: i64 =
+            sqlx::query_scalar("SELECT value FROM change_counter WHERE id = 1 FOR UPDATE")
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| whole(e, "locking the change counter"))?;
         let ids: Vec<Uuid> = apps.iter().map(|a| a.client_id).collect();
-        let rows = sqlx::query(EXISTING).bind(&ids).fetch_all(&mut *tx).await.map_err(|e| whole(e, "looking up the client ids"))?;
+        let rows = sqlx::query(EXISTING)
+            .bind(&ids)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|e| whole(e, "looking up the client ids"))?;
         // client id -> (content hash, receipt), stored or created earlier in this batch.
         let mut known: HashMap<Uuid, (String, StoredReceipt)> = HashMap::with_capacity(apps.len());
         for row in &rows {
@@ -201,7 +230,10 @@ impl BatchWriter for PgBatches {
         for (index, app) in apps.iter().enumerate() {
             if let Some((hash, receipt)) = known.get(&app.client_id) {
                 results.push(if *hash == app.content_hash {
-                    Submitted::Replayed(StoredReceipt { client_id: app.client_id, ..receipt.clone() })
+                    Submitted::Replayed(StoredReceipt {
+                        client_id: app.client_id,
+                        ..receipt.clone()
+                    })
                 } else {
                     Submitted::Conflict
                 });
@@ -216,7 +248,12 @@ impl BatchWriter for PgBatches {
                 drift: app.drift,
             };
             known.insert(app.client_id, (app.content_hash.clone(), receipt.clone()));
-            fresh.push(Fresh { index, app, seq, code: receipt.receipt_code.clone() });
+            fresh.push(Fresh {
+                index,
+                app,
+                seq,
+                code: receipt.receipt_code.clone(),
+            });
             results.push(Submitted::Created(receipt));
         }
         // Insert them, several rows per statement (one round trip each). A batch of one takes
@@ -237,7 +274,11 @@ impl BatchWriter for PgBatches {
                     Ok(Inserted::Existing(hash, receipt)) => {
                         // Not inserted: its number is not used either.
                         seq = start;
-                        results[0] = if hash == f.app.content_hash { Submitted::Replayed(receipt) } else { Submitted::Conflict };
+                        results[0] = if hash == f.app.content_hash {
+                            Submitted::Replayed(receipt)
+                        } else {
+                            Submitted::Conflict
+                        };
                     }
                     Err(e) => {
                         let _ = tx.rollback().await;
@@ -279,7 +320,9 @@ impl BatchWriter for PgBatches {
                 .await
                 .map_err(|e| whole(e, "advancing the change counter"))?;
         }
-        tx.commit().await.map_err(|e| whole(e, "committing the batch"))?;
+        tx.commit()
+            .await
+            .map_err(|e| whole(e, "committing the batch"))?;
         Ok(results)
     }
 }
@@ -296,94 +339,20 @@ struct Fresh<'a> {
     code: String,
 }
 
-/// Inserts `rows` in one statement; returns their ids in `rows` order. A row skipped by
-/// `ON CONFLICT` (its receipt code or client id exists) is an error: the batch is retried
-/// item by item.
-async fn insert_rows(tx: &mut Transaction<'static, Postgres>, rows: &[Fresh<'_>]) -> anyhow::Result<Vec<i64>> {
-    const COLUMNS: usize = 22;
-    let mut sql = String::from(
-        "INSERT INTO applications (
-            client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
-            centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
-            server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
-            province_code, commune_code, support_line, support_lines, last_change_seq)
-         VALUES ",
-    );
-    for r in 0..rows.len() {
-        let p = |k: usize| r * COLUMNS + k;
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!(
-            "(${}, ${}, ${}, ${}, ${}, ${}::jsonb, ${}::jsonb, ${}, ${}, ${}::jsonb, ${}, ${}, ${}::jsonb, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-            p(1), p(2), p(3), p(4), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(12), p(13), p(14), p(15), p(16),
-            p(17), p(18), p(19), p(20), p(21), p(22)
-        ));
-    }
-    sql.push_str(" ON CONFLICT DO NOTHING RETURNING id, receipt_code");
-    let mut q = sqlx::query(&sql);
-    for f in rows {
-        let app = f.app;
-        q = q
-            .bind(app.client_id)
-            .bind(&f.code)
-            .bind(&app.content_hash)
-            .bind(app.received_at)
-            .bind(&app.answers_json)
-            .bind(&app.contact_json)
-            .bind(&app.centre_id)
-            .bind(app.client_as_of)
-            .bind(&app.client_decision_json)
-            .bind(&app.client_pack_id)
-            .bind(app.server_as_of)
-            .bind(&app.server_decision_json)
-            .bind(&app.server_pack_id)
-            .bind(app.drift)
-            .bind(&app.outcome)
-            .bind(app.amount_national)
-            .bind(app.amount_local)
-            .bind(app.province_code)
-            .bind(app.commune_code)
-            .bind(&app.support_line)
-            .bind(&app.support_lines)
-            .bind(f.seq);
-    }
-    let returned = q.fetch_all(&mut **tx).await.context("inserting the applications")?;
-    let mut ids: HashMap<String, i64> = HashMap::with_capacity(returned.len());
-    for row in &returned {
-        ids.insert(row.try_get("receipt_code")?, row.try_get("id")?);
-    }
-    rows.iter()
-        .map(|f| ids.get(&f.code).copied().context("an application was skipped by ON CONFLICT"))
-        .collect()
-}
+/// The column list of every application INSERT; [`bind_row`] binds them in this order
+/// (`updated_at` reuses `received_at`'s parameter).
+const INSERT_APPLICATIONS: &str = "INSERT INTO applications (
+    client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
+    centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
+    server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
+    province_code, commune_code, support_line, support_lines, last_change_seq)";
 
-enum Inserted {
-    /// Inserted: (id, receipt code).
-    New(i64, String),
-    /// The client id was already stored (only possible if something inserted applications
-    /// without the counter lock): (content hash, receipt).
-    Existing(String, StoredReceipt),
-}
+type PgQuery<'q> = sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>;
 
-/// Inserts one application with change number `seq`. `ON CONFLICT DO NOTHING` keeps a
-/// colliding receipt code from aborting the batch's transaction: a fresh code is drawn.
-async fn insert(tx: &mut Transaction<'static, Postgres>, app: &NewApplication, seq: i64) -> anyhow::Result<Inserted> {
-    for _ in 0..5 {
-        let code = codes::receipt();
-        let inserted = sqlx::query(
-            "INSERT INTO applications (
-                client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
-                centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
-                server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
-                province_code, commune_code, support_line, support_lines, last_change_seq)
-             VALUES ($1, $2, $3, $4, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10, $11,
-                     $12::jsonb, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-             ON CONFLICT DO NOTHING
-             RETURNING id",
-        )
-        .bind(app.client_id)
-        .bind(&code)
+/// Binds one application's 22 values, in [`INSERT_APPLICATIONS`] order.
+fn bind_row<'q>(q: PgQuery<'q>, app: &'q NewApplication, code: &'q str, seq: i64) -> PgQuery<'q> {
+    q.bind(app.client_id)
+        .bind(code)
         .bind(&app.content_hash)
         .bind(app.received_at)
         .bind(&app.answers_json)
@@ -404,14 +373,87 @@ async fn insert(tx: &mut Transaction<'static, Postgres>, app: &NewApplication, s
         .bind(&app.support_line)
         .bind(&app.support_lines)
         .bind(seq)
-        .fetch_optional(&mut **tx)
+}
+
+/// Inserts `rows` in one statement; returns their ids in `rows` order. A row skipped by
+/// `ON CONFLICT` (its receipt code or client id exists) is an error: the batch is retried
+/// item by item.
+async fn insert_rows(
+    tx: &mut Transaction<'static, Postgres>,
+    rows: &[Fresh<'_>],
+) -> anyhow::Result<Vec<i64>> {
+    const COLUMNS: usize = 22;
+    let mut sql = format!("{INSERT_APPLICATIONS} VALUES ");
+    for r in 0..rows.len() {
+        let p = |k: usize| r * COLUMNS + k;
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${}::jsonb, ${}::jsonb, ${}, ${}, ${}::jsonb, ${}, ${}, ${}::jsonb, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            p(1), p(2), p(3), p(4), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(12), p(13), p(14), p(15), p(16),
+            p(17), p(18), p(19), p(20), p(21), p(22)
+        ));
+    }
+    sql.push_str(" ON CONFLICT DO NOTHING RETURNING id, receipt_code");
+    let mut q = sqlx::query(&sql);
+    for f in rows {
+        q = bind_row(q, f.app, &f.code, f.seq);
+    }
+    let returned = q
+        .fetch_all(&mut **tx)
         .await
-        .context("inserting the application")?;
+        .context("inserting the applications")?;
+    let mut ids: HashMap<String, i64> = HashMap::with_capacity(returned.len());
+    for row in &returned {
+        ids.insert(row.try_get("receipt_code")?, row.try_get("id")?);
+    }
+    rows.iter()
+        .map(|f| {
+            ids.get(&f.code)
+                .copied()
+                .context("an application was skipped by ON CONFLICT")
+        })
+        .collect()
+}
+
+enum Inserted {
+    /// Inserted: (id, receipt code).
+    New(i64, String),
+    /// The client id was already stored (only possible if something inserted applications
+    /// without the counter lock): (content hash, receipt).
+    Existing(String, StoredReceipt),
+}
+
+/// Inserts one application with change number `seq`. `ON CONFLICT DO NOTHING` keeps a
+/// colliding receipt code from aborting the batch's transaction: a fresh code is drawn.
+async fn insert(
+    tx: &mut Transaction<'static, Postgres>,
+    app: &NewApplication,
+    seq: i64,
+) -> anyhow::Result<Inserted> {
+    for _ in 0..5 {
+        let code = codes::receipt();
+        let sql = format!(
+            "{INSERT_APPLICATIONS}
+             VALUES ($1, $2, $3, $4, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10, $11,
+                     $12::jsonb, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+             ON CONFLICT DO NOTHING
+             RETURNING id"
+        );
+        let inserted = bind_row(sqlx::query(&sql), app, &code, seq)
+            .fetch_optional(&mut **tx)
+            .await
+            .context("inserting the application")?;
         if let Some(row) = inserted {
             return Ok(Inserted::New(row.try_get(0)?, code));
         }
         // Either the client id or the receipt code exists: tell which.
-        if let Some(row) = sqlx::query(EXISTING).bind([app.client_id]).fetch_optional(&mut **tx).await? {
+        if let Some(row) = sqlx::query(EXISTING)
+            .bind([app.client_id])
+            .fetch_optional(&mut **tx)
+            .await?
+        {
             let (hash, receipt) = stored(&row)?;
             return Ok(Inserted::Existing(hash, receipt));
         }

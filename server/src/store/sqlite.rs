@@ -13,14 +13,19 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Row, Sqlite, Transaction, sqlite::SqliteRow};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
 use super::group::{BatchError, BatchWriter, GroupCommit};
-use super::{ChangeRow, DraftRow, NewApplication, Parked, StatusRow, StoredReceipt, Submitted, is_unique_violation};
+use super::{
+    ChangeRow, DraftRow, NewApplication, Parked, StatusRow, StoredReceipt, Submitted,
+    is_unique_violation,
+};
 use crate::codes;
 
 /// SQLite store: a one-connection writer pool and a reader pool over the same file.
@@ -57,12 +62,20 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .context("opening the SQLite database for reading")?;
-        let group = GroupCommit::start(SqliteBatches { writer: writer.clone() });
-        Ok(SqliteStore { writer, reader, group })
+        let group = GroupCommit::start(SqliteBatches {
+            writer: writer.clone(),
+        });
+        Ok(SqliteStore {
+            writer,
+            reader,
+            group,
+        })
     }
 
     pub(super) async fn migrate(&self) -> anyhow::Result<()> {
-        sqlx::migrate!("./migrations/sqlite").run(&self.writer).await?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.writer)
+            .await?;
         Ok(())
     }
 
@@ -108,11 +121,15 @@ impl SqliteStore {
     ) -> anyhow::Result<Parked> {
         let client = client_id.to_string();
         let mut tx = self.writer.begin().await?;
-        sqlx::query("DELETE FROM drafts WHERE expires_at <= ?1").bind(ts(now)).execute(&mut *tx).await?;
-        let existing: Option<String> = sqlx::query_scalar("SELECT resume_code FROM drafts WHERE client_id = ?1")
-            .bind(&client)
-            .fetch_optional(&mut *tx)
+        sqlx::query("DELETE FROM drafts WHERE expires_at <= ?1")
+            .bind(ts(now))
+            .execute(&mut *tx)
             .await?;
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT resume_code FROM drafts WHERE client_id = ?1")
+                .bind(&client)
+                .fetch_optional(&mut *tx)
+                .await?;
         let parked = if let Some(code) = existing {
             sqlx::query("UPDATE drafts SET answers = ?1, expires_at = ?2 WHERE resume_code = ?3")
                 .bind(answers_json)
@@ -120,7 +137,12 @@ impl SqliteStore {
                 .bind(&code)
                 .execute(&mut *tx)
                 .await?;
-            Parked::Updated(DraftRow { resume_code: code, client_id, answers_json: answers_json.to_owned(), expires_at })
+            Parked::Updated(DraftRow {
+                resume_code: code,
+                client_id,
+                answers_json: answers_json.to_owned(),
+                expires_at,
+            })
         } else {
             let mut attempts = 0;
             loop {
@@ -154,7 +176,11 @@ impl SqliteStore {
         Ok(parked)
     }
 
-    pub(super) async fn draft(&self, resume_code: &str, now: OffsetDateTime) -> anyhow::Result<Option<DraftRow>> {
+    pub(super) async fn draft(
+        &self,
+        resume_code: &str,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Option<DraftRow>> {
         let row = sqlx::query(
             "SELECT resume_code, client_id, answers, expires_at FROM drafts
              WHERE resume_code = ?1 AND expires_at > ?2",
@@ -192,7 +218,9 @@ impl SqliteStore {
     }
 
     pub(super) async fn count_applications(&self) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM applications").fetch_one(&self.reader).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM applications")
+            .fetch_one(&self.reader)
+            .await?)
     }
 }
 
@@ -203,8 +231,14 @@ struct SqliteBatches {
 
 impl BatchWriter for SqliteBatches {
     async fn write_batch(&self, apps: &[&NewApplication]) -> Result<Vec<Submitted>, BatchError> {
-        let whole = |e: sqlx::Error, what: &'static str| BatchError::Batch(anyhow::Error::new(e).context(what));
-        let mut tx = self.writer.begin().await.map_err(|e| whole(e, "beginning the batch"))?;
+        let whole = |e: sqlx::Error, what: &'static str| {
+            BatchError::Batch(anyhow::Error::new(e).context(what))
+        };
+        let mut tx = self
+            .writer
+            .begin()
+            .await
+            .map_err(|e| whole(e, "beginning the batch"))?;
         // Idempotency look-up for the whole batch in one statement. This connection is the
         // only writer, so nothing can insert these client ids between here and the commit.
         let ids: Vec<String> = apps.iter().map(|a| a.client_id.to_string()).collect();
@@ -223,13 +257,23 @@ impl BatchWriter for SqliteBatches {
         .await
         .map_err(|e| whole(e, "looking up the client ids"))?;
         let start: i64 = match rows.first() {
-            Some(row) => row.try_get("counter").map_err(|e| whole(e, "reading the change counter"))?,
-            None => return Err(BatchError::Batch(anyhow::anyhow!("the change counter row is missing"))),
+            Some(row) => row
+                .try_get("counter")
+                .map_err(|e| whole(e, "reading the change counter"))?,
+            None => {
+                return Err(BatchError::Batch(anyhow::anyhow!(
+                    "the change counter row is missing"
+                )));
+            }
         };
         // client id -> (content hash, receipt), stored or created earlier in this batch.
         let mut known: HashMap<Uuid, (String, StoredReceipt)> = HashMap::with_capacity(apps.len());
         for row in &rows {
-            if row.try_get::<Option<String>, _>("client_id").map_err(|e| whole(e, "reading a stored row"))?.is_some() {
+            if row
+                .try_get::<Option<String>, _>("client_id")
+                .map_err(|e| whole(e, "reading a stored row"))?
+                .is_some()
+            {
                 let stored = stored(row).map_err(BatchError::Batch)?;
                 known.insert(stored.1.client_id, stored);
             }
@@ -241,7 +285,10 @@ impl BatchWriter for SqliteBatches {
         for (index, app) in apps.iter().enumerate() {
             if let Some((hash, receipt)) = known.get(&app.client_id) {
                 results.push(if *hash == app.content_hash {
-                    Submitted::Replayed(StoredReceipt { client_id: app.client_id, ..receipt.clone() })
+                    Submitted::Replayed(StoredReceipt {
+                        client_id: app.client_id,
+                        ..receipt.clone()
+                    })
                 } else {
                     Submitted::Conflict
                 });
@@ -256,7 +303,13 @@ impl BatchWriter for SqliteBatches {
                 drift: app.drift,
             };
             known.insert(app.client_id, (app.content_hash.clone(), receipt.clone()));
-            fresh.push(Fresh { index, app, seq, received_at: ts(app.received_at), code: receipt.receipt_code.clone() });
+            fresh.push(Fresh {
+                index,
+                app,
+                seq,
+                received_at: ts(app.received_at),
+                code: receipt.receipt_code.clone(),
+            });
             results.push(Submitted::Created(receipt));
         }
         // Insert them, several rows per statement (each statement is a round trip to the
@@ -282,7 +335,12 @@ impl BatchWriter for SqliteBatches {
         } else {
             for chunk in fresh.chunks(ROWS_PER_INSERT) {
                 match insert_rows(&mut tx, chunk).await {
-                    Ok(ids) => changes.extend(chunk.iter().zip(ids).map(|(f, id)| serde_json::json!([f.seq, id, f.received_at]))),
+                    Ok(ids) => changes.extend(
+                        chunk
+                            .iter()
+                            .zip(ids)
+                            .map(|(f, id)| serde_json::json!([f.seq, id, f.received_at])),
+                    ),
                     Err(e) => {
                         let _ = tx.rollback().await;
                         return Err(BatchError::Item(chunk[0].index, e));
@@ -305,7 +363,9 @@ impl BatchWriter for SqliteBatches {
                 .await
                 .map_err(|e| whole(e, "advancing the change counter"))?;
         }
-        tx.commit().await.map_err(|e| whole(e, "committing the batch"))?;
+        tx.commit()
+            .await
+            .map_err(|e| whole(e, "committing the batch"))?;
         Ok(results)
     }
 }
@@ -323,91 +383,26 @@ struct Fresh<'a> {
     code: String,
 }
 
-/// Inserts `rows` in one statement; returns their ids in `rows` order.
-async fn insert_rows(tx: &mut Transaction<'static, Sqlite>, rows: &[Fresh<'_>]) -> anyhow::Result<Vec<i64>> {
-    const COLUMNS: usize = 22;
-    let mut sql = String::from(
-        "INSERT INTO applications (
-            client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
-            centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
-            server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
-            province_code, commune_code, support_line, support_lines, last_change_seq)
-         VALUES ",
-    );
-    for r in 0..rows.len() {
-        let p = |k: usize| r * COLUMNS + k;
-        sql.push_str(if r == 0 { "(" } else { ", (" });
-        let places: Vec<String> = (1..=COLUMNS).map(|k| format!("?{}", p(k))).collect();
-        // updated_at = received_at: the 4th parameter twice.
-        let mut cols = places[..4].to_vec();
-        cols.push(places[3].clone());
-        cols.extend_from_slice(&places[4..]);
-        sql.push_str(&cols.join(", "));
-        sql.push(')');
-    }
-    sql.push_str(" RETURNING id, receipt_code");
-    let mut q = sqlx::query(&sql);
-    for f in rows {
-        let app = f.app;
-        q = q
-            .bind(app.client_id.to_string())
-            .bind(&f.code)
-            .bind(&app.content_hash)
-            .bind(&f.received_at)
-            .bind(&app.answers_json)
-            .bind(&app.contact_json)
-            .bind(&app.centre_id)
-            .bind(date(app.client_as_of))
-            .bind(&app.client_decision_json)
-            .bind(&app.client_pack_id)
-            .bind(date(app.server_as_of))
-            .bind(&app.server_decision_json)
-            .bind(&app.server_pack_id)
-            .bind(app.drift)
-            .bind(&app.outcome)
-            .bind(app.amount_national)
-            .bind(app.amount_local)
-            .bind(app.province_code)
-            .bind(app.commune_code)
-            .bind(&app.support_line)
-            .bind(&app.support_lines)
-            .bind(f.seq);
-    }
-    let returned = q.fetch_all(&mut **tx).await.context("inserting the applications")?;
-    // RETURNING order is unspecified: match rows by receipt code.
-    let mut ids: HashMap<String, i64> = HashMap::with_capacity(returned.len());
-    for row in &returned {
-        ids.insert(row.try_get("receipt_code")?, row.try_get("id")?);
-    }
-    rows.iter()
-        .map(|f| ids.get(&f.code).copied().context("an inserted application was not returned"))
-        .collect()
-}
+/// The column list of every application INSERT; [`bind_row`] binds them in this order
+/// (`updated_at` reuses `received_at`'s parameter).
+const INSERT_APPLICATIONS: &str = "INSERT INTO applications (
+    client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
+    centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
+    server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
+    province_code, commune_code, support_line, support_lines, last_change_seq)";
 
-/// Inserts one application with change number `seq`; a fresh receipt code that collides
-/// with a stored one is drawn again (a failed statement leaves SQLite's transaction intact).
-async fn insert(
-    tx: &mut Transaction<'static, Sqlite>,
-    app: &NewApplication,
-    received_at: &str,
+type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Binds one application's 22 values, in [`INSERT_APPLICATIONS`] order.
+fn bind_row<'q>(
+    q: SqliteQuery<'q>,
+    app: &'q NewApplication,
+    code: &'q str,
+    received_at: &'q str,
     seq: i64,
-) -> anyhow::Result<(i64, String)> {
-    let client_id = app.client_id.to_string();
-    let mut attempts = 0;
-    loop {
-        let code = codes::receipt();
-        let inserted = sqlx::query(
-            "INSERT INTO applications (
-                client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
-                centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
-                server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
-                province_code, commune_code, support_line, support_lines, last_change_seq)
-             VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                     ?17, ?18, ?19, ?20, ?21, ?22)
-             RETURNING id",
-        )
-        .bind(&client_id)
-        .bind(&code)
+) -> SqliteQuery<'q> {
+    q.bind(app.client_id.to_string())
+        .bind(code)
         .bind(&app.content_hash)
         .bind(received_at)
         .bind(&app.answers_json)
@@ -428,8 +423,69 @@ async fn insert(
         .bind(&app.support_line)
         .bind(&app.support_lines)
         .bind(seq)
-        .fetch_one(&mut **tx)
-        .await;
+}
+
+/// Inserts `rows` in one statement; returns their ids in `rows` order.
+async fn insert_rows(
+    tx: &mut Transaction<'static, Sqlite>,
+    rows: &[Fresh<'_>],
+) -> anyhow::Result<Vec<i64>> {
+    const COLUMNS: usize = 22;
+    let mut sql = format!("{INSERT_APPLICATIONS} VALUES ");
+    for r in 0..rows.len() {
+        let p = |k: usize| r * COLUMNS + k;
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        let places: Vec<String> = (1..=COLUMNS).map(|k| format!("?{}", p(k))).collect();
+        // updated_at = received_at: the 4th parameter twice.
+        let mut cols = places[..4].to_vec();
+        cols.push(places[3].clone());
+        cols.extend_from_slice(&places[4..]);
+        sql.push_str(&cols.join(", "));
+        sql.push(')');
+    }
+    sql.push_str(" RETURNING id, receipt_code");
+    let mut q = sqlx::query(&sql);
+    for f in rows {
+        q = bind_row(q, f.app, &f.code, &f.received_at, f.seq);
+    }
+    let returned = q
+        .fetch_all(&mut **tx)
+        .await
+        .context("inserting the applications")?;
+    // RETURNING order is unspecified: match rows by receipt code.
+    let mut ids: HashMap<String, i64> = HashMap::with_capacity(returned.len());
+    for row in &returned {
+        ids.insert(row.try_get("receipt_code")?, row.try_get("id")?);
+    }
+    rows.iter()
+        .map(|f| {
+            ids.get(&f.code)
+                .copied()
+                .context("an inserted application was not returned")
+        })
+        .collect()
+}
+
+/// Inserts one application with change number `seq`; a fresh receipt code that collides
+/// with a stored one is drawn again (a failed statement leaves SQLite's transaction intact).
+async fn insert(
+    tx: &mut Transaction<'static, Sqlite>,
+    app: &NewApplication,
+    received_at: &str,
+    seq: i64,
+) -> anyhow::Result<(i64, String)> {
+    let sql = format!(
+        "{INSERT_APPLICATIONS}
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                 ?17, ?18, ?19, ?20, ?21, ?22)
+         RETURNING id"
+    );
+    let mut attempts = 0;
+    loop {
+        let code = codes::receipt();
+        let inserted = bind_row(sqlx::query(&sql), app, &code, received_at, seq)
+            .fetch_one(&mut **tx)
+            .await;
         match inserted {
             Ok(row) => return Ok((row.try_get::<i64, _>(0)?, code)),
             Err(e) if is_unique_violation(&e) && attempts < 5 => attempts += 1,
