@@ -8,11 +8,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
-use kc_rules::pack::{
-    Commune, CommuneKind, FormerProvince, Layer, Paper, Param, Province, ProvinceKind, RulePack,
-    Sector,
-};
 use kc_rules::Confidence;
+use kc_rules::pack::{
+    Commune, CommuneKind, FormerProvince, Layer, Paper, Param, Province, ProvinceKind, RulePack, Sector,
+};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -56,8 +55,7 @@ fn main() {
     let (mut layers, mut sectors, mut papers, mut mergers) = (vec![], vec![], vec![], vec![]);
     for path in &topics {
         let text = fs::read_to_string(path).unwrap();
-        let topic: Topic = toml::from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let topic: Topic = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for p in topic.param {
             let id = p.id.clone();
             if params.insert(id.clone(), p).is_some() {

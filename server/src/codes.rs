@@ -33,11 +33,8 @@ fn normalize(input: &str, prefix: &str, len: usize, group: usize) -> Option<Stri
     if input.len() > 64 {
         return None;
     }
-    let cleaned: String = input
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' ' | '_' | '.'))
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let cleaned: String =
+        input.chars().filter(|c| !matches!(c, '-' | ' ' | '_' | '.')).map(|c| c.to_ascii_uppercase()).collect();
     let body = cleaned.strip_prefix(prefix)?;
     if body.len() != len || !body.bytes().all(|b| ALPHABET.contains(&b)) {
         return None;

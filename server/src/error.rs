@@ -83,31 +83,22 @@ impl ApiError {
     fn body(&self) -> ErrorBody {
         let (code, message, fields): (&str, String, Vec<FieldError>) = match self {
             ApiError::BadInput { code, message, fields, .. } => (code, message.clone(), fields.clone()),
-            ApiError::TooLarge => (
-                "payload_too_large",
-                "Dữ liệu gửi lên quá lớn / Request body too large".to_owned(),
-                Vec::new(),
-            ),
+            ApiError::TooLarge => {
+                ("payload_too_large", "Dữ liệu gửi lên quá lớn / Request body too large".to_owned(), Vec::new())
+            }
             ApiError::UnsupportedMediaType => (
                 "unsupported_media_type",
-                "Cần gửi JSON (Content-Type: application/json) / Expected JSON (Content-Type: application/json)".to_owned(),
+                "Cần gửi JSON (Content-Type: application/json) / Expected JSON (Content-Type: application/json)"
+                    .to_owned(),
                 Vec::new(),
             ),
-            ApiError::NotFound { what } => (
-                "not_found",
-                format!("Không tìm thấy {what} / {what} not found"),
-                Vec::new(),
-            ),
-            ApiError::NoRoute { status } if *status == StatusCode::METHOD_NOT_ALLOWED => (
-                "method_not_allowed",
-                "Phương thức không được hỗ trợ / Method not allowed".to_owned(),
-                Vec::new(),
-            ),
-            ApiError::NoRoute { .. } => (
-                "no_route",
-                "Không có địa chỉ này / No such route".to_owned(),
-                Vec::new(),
-            ),
+            ApiError::NotFound { what } => {
+                ("not_found", format!("Không tìm thấy {what} / {what} not found"), Vec::new())
+            }
+            ApiError::NoRoute { status } if *status == StatusCode::METHOD_NOT_ALLOWED => {
+                ("method_not_allowed", "Phương thức không được hỗ trợ / Method not allowed".to_owned(), Vec::new())
+            }
+            ApiError::NoRoute { .. } => ("no_route", "Không có địa chỉ này / No such route".to_owned(), Vec::new()),
             ApiError::Conflict => (
                 "conflict",
                 "Mã hồ sơ (client_id) này đã được gửi với nội dung khác; hãy tạo hồ sơ mới / \

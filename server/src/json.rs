@@ -5,8 +5,8 @@
 //! syntax, 422 for a well-formed document of the wrong shape).
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kc_api::FieldError;

@@ -23,7 +23,10 @@ async fn main() -> anyhow::Result<()> {
             "serve" | "migrate" if command.is_none() => command = Some(arg),
             "staff" if command.is_none() => return server::staff::cli::run(args.collect()).await,
             "--bind" => bind = Some(args.next().ok_or_else(|| anyhow::anyhow!("--bind needs an address\n{USAGE}"))?),
-            "--config" => config = Some(PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!("--config needs a file\n{USAGE}"))?)),
+            "--config" => {
+                config =
+                    Some(PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!("--config needs a file\n{USAGE}"))?))
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());

@@ -27,11 +27,7 @@ pub fn recheck(pack: &RulePack, submission: &Submission, now: OffsetDateTime) ->
     let decision = kc_rules::evaluate(pack, app, as_of).map_err(|e| rules_error(e, "application."))?;
     let drift = drifted(&submission.client_decision, &submission.client_pack_id, &decision);
 
-    let province_code = app
-        .location
-        .commune_code
-        .and_then(|c| pack.commune(c))
-        .map(|c| i32::from(c.province_code));
+    let province_code = app.location.commune_code.and_then(|c| pack.commune(c)).map(|c| i32::from(c.province_code));
     let ids: Vec<&str> = app.lines.iter().map(|r| r.line.id()).collect();
     let amount = |fund| {
         let mut any = false;
@@ -66,9 +62,8 @@ pub fn recheck(pack: &RulePack, submission: &Submission, now: OffsetDateTime) ->
 
 /// True when the server's decision differs from the client's in eligibility, amounts or pack.
 pub fn drifted(client: &Decision, client_pack_id: &str, server: &Decision) -> bool {
-    let key = |d: &Decision| {
-        d.support.iter().map(|s| (s.line, s.fund, s.status, s.amount, s.ceiling)).collect::<Vec<_>>()
-    };
+    let key =
+        |d: &Decision| d.support.iter().map(|s| (s.line, s.fund, s.status, s.amount, s.ceiling)).collect::<Vec<_>>();
     client.outcome != server.outcome
         || client_pack_id != server.pack_id
         || client.pack_id != server.pack_id
@@ -105,7 +100,10 @@ fn rules_error(e: RulesError, prefix: &str) -> ApiError {
 
 fn check_texts(s: &Submission) -> Result<(), ApiError> {
     let too_long = |path: &str| {
-        ApiError::invalid_field(path, format!("quá dài (tối đa {MAX_TEXT} ký tự) / too long (at most {MAX_TEXT} characters)"))
+        ApiError::invalid_field(
+            path,
+            format!("quá dài (tối đa {MAX_TEXT} ký tự) / too long (at most {MAX_TEXT} characters)"),
+        )
     };
     let mut texts: Vec<(&str, &str)> = vec![("client_pack_id", s.client_pack_id.as_str())];
     if let Some(c) = &s.centre_id {

@@ -34,13 +34,11 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(log_internal_errors))
         .layer(DefaultBodyLimit::max(settings.body_limit))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request| {
-                // Path template only: receipt and resume codes stay out of the logs.
-                let path = request.extensions().get::<MatchedPath>().map_or("?", MatchedPath::as_str);
-                tracing::info_span!("request", method = %request.method(), path)
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            // Path template only: receipt and resume codes stay out of the logs.
+            let path = request.extensions().get::<MatchedPath>().map_or("?", MatchedPath::as_str);
+            tracing::info_span!("request", method = %request.method(), path)
+        }))
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)
 }
@@ -100,7 +98,8 @@ impl Application {
 
 /// Opens the store the settings name (no migration).
 pub async fn connect(settings: &Settings) -> anyhow::Result<Store> {
-    Store::connect(&StoreOptions { url: settings.database_url.clone(), max_connections: settings.max_connections }).await
+    Store::connect(&StoreOptions { url: settings.database_url.clone(), max_connections: settings.max_connections })
+        .await
 }
 
 async fn shutdown_signal() {

@@ -87,7 +87,10 @@ async fn every_acknowledged_receipt_survives_kill_9() {
                     // Bounded: stops at the first failed request (the kill) or after 2,000.
                     for _ in 0..2000 {
                         let s = submission();
-                        let Ok(response) = client.post(format!("{base}/api/v1/applications")).json(&s).send().await else { break };
+                        let Ok(response) = client.post(format!("{base}/api/v1/applications")).json(&s).send().await
+                        else {
+                            break;
+                        };
                         if !response.status().is_success() {
                             break;
                         }
@@ -113,7 +116,8 @@ async fn every_acknowledged_receipt_survives_kill_9() {
     for (s, receipt) in &acked {
         let status = client.get(format!("{}/api/v1/applications/{}", server.base, receipt.code)).send().await.unwrap();
         let replay = client.post(format!("{}/api/v1/applications", server.base)).json(s).send().await.unwrap();
-        let replayed = replay.status() == reqwest::StatusCode::OK && replay.json::<Receipt>().await.unwrap() == *receipt;
+        let replayed =
+            replay.status() == reqwest::StatusCode::OK && replay.json::<Receipt>().await.unwrap() == *receipt;
         if !status.status().is_success() || !replayed {
             lost += 1;
         }

@@ -97,7 +97,8 @@ async fn concurrent_submits_of_one_client_id_with_two_contents_give_one_row_and_
             tokio::spawn(async move {
                 let r = app.submit(&s).await;
                 let status = r.status();
-                let receipt = if status == StatusCode::CONFLICT { None } else { Some(r.json::<Receipt>().await.unwrap()) };
+                let receipt =
+                    if status == StatusCode::CONFLICT { None } else { Some(r.json::<Receipt>().await.unwrap()) };
                 (variant, status, receipt)
             })
         })
@@ -140,7 +141,8 @@ async fn a_differing_client_decision_is_stored_with_drift(app: TestApp) {
     assert!(receipt.drift);
     // Stored, not only answered.
     let page: serde_json::Value = app.changes(0, 10).await.json().await.unwrap();
-    let drifts: Vec<bool> = page["changes"].as_array().unwrap().iter().map(|c| c["application"]["drift"].as_bool().unwrap()).collect();
+    let drifts: Vec<bool> =
+        page["changes"].as_array().unwrap().iter().map(|c| c["application"]["drift"].as_bool().unwrap()).collect();
     assert_eq!(drifts, [true, true]);
     // And a matching decision is not drift.
     let same: Receipt = app.submit(&sample_submission()).await.json().await.unwrap();
@@ -183,15 +185,57 @@ async fn bad_bodies_are_4xx_json_with_fields(app: TestApp) {
     bad_enum["application"]["subject"] = json!("pirate");
     let cases: Vec<(&str, &str, Vec<u8>, StatusCode, &str)> = vec![
         ("malformed", "application/json", b"{\"client_id\": ".to_vec(), StatusCode::BAD_REQUEST, ""),
-        ("trailing", "application/json", [serde_json::to_vec(&valid).unwrap(), b"x".to_vec()].concat(), StatusCode::BAD_REQUEST, ""),
+        (
+            "trailing",
+            "application/json",
+            [serde_json::to_vec(&valid).unwrap(), b"x".to_vec()].concat(),
+            StatusCode::BAD_REQUEST,
+            "",
+        ),
         ("empty", "application/json", Vec::new(), StatusCode::BAD_REQUEST, ""),
         ("bad utf-8", "application/json", b"{\"client_id\": \"\xff\xfe\"}".to_vec(), StatusCode::BAD_REQUEST, ""),
-        ("negative money", "application/json", serde_json::to_vec(&wrong_type).unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "application.lines[0].cost"),
-        ("float money", "application/json", serde_json::to_vec(&float_money).unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "application.lines[0].cost"),
-        ("missing field", "application/json", serde_json::to_vec(&missing).unwrap(), StatusCode::UNPROCESSABLE_ENTITY, ""),
-        ("unknown field", "application/json", serde_json::to_vec(&unknown_field).unwrap(), StatusCode::UNPROCESSABLE_ENTITY, ""),
-        ("bad enum", "application/json", serde_json::to_vec(&bad_enum).unwrap(), StatusCode::UNPROCESSABLE_ENTITY, "application.subject"),
-        ("wrong content type", "text/plain", serde_json::to_vec(&valid).unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE, ""),
+        (
+            "negative money",
+            "application/json",
+            serde_json::to_vec(&wrong_type).unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "application.lines[0].cost",
+        ),
+        (
+            "float money",
+            "application/json",
+            serde_json::to_vec(&float_money).unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "application.lines[0].cost",
+        ),
+        (
+            "missing field",
+            "application/json",
+            serde_json::to_vec(&missing).unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "",
+        ),
+        (
+            "unknown field",
+            "application/json",
+            serde_json::to_vec(&unknown_field).unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "",
+        ),
+        (
+            "bad enum",
+            "application/json",
+            serde_json::to_vec(&bad_enum).unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "application.subject",
+        ),
+        (
+            "wrong content type",
+            "text/plain",
+            serde_json::to_vec(&valid).unwrap(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "",
+        ),
         ("oversized", "application/json", vec![b' '; 100 * 1024], StatusCode::PAYLOAD_TOO_LARGE, ""),
     ];
     for (name, content_type, body, status, path) in cases {

@@ -19,7 +19,8 @@ async fn changes_need_a_token(app: TestApp) {
 
 async fn bad_paging_is_400(app: TestApp) {
     for query in ["cursor=-1", "limit=0", "limit=5000", "cursor=abc", "limit=1.5"] {
-        let response = app.client.get(app.api(&format!("/changes?{query}"))).bearer_auth(&app.token).send().await.unwrap();
+        let response =
+            app.client.get(app.api(&format!("/changes?{query}"))).bearer_auth(&app.token).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
         let body: kc_api::ErrorBody = response.json().await.unwrap();
         assert_eq!(body.code, "bad_query");

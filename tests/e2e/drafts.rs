@@ -18,7 +18,8 @@ async fn a_parked_draft_resumes_by_code_and_expires_after_30_days(app: TestApp) 
     assert!((29..=30).contains(&days), "{days}");
 
     // Resume on "another device", typing the code in lower case.
-    let resumed: ParkedDraft = app.get(&format!("/drafts/{}", parked.resume_code.to_lowercase())).await.json().await.unwrap();
+    let resumed: ParkedDraft =
+        app.get(&format!("/drafts/{}", parked.resume_code.to_lowercase())).await.json().await.unwrap();
     assert_eq!(resumed, parked);
 
     // Parking again replaces the answers and keeps the code.

@@ -8,7 +8,10 @@ use tests::TestApp;
 
 use crate::staff::{add_account, login, submit_in, two_places};
 
-crate::both!(csv_export_is_rfc4180_with_bom_filtered_and_neutralised, xlsx_export_has_numbers_dates_filter_sheet_and_is_audited);
+crate::both!(
+    csv_export_is_rfc4180_with_bom_filtered_and_neutralised,
+    xlsx_export_has_numbers_dates_filter_sheet_and_is_audited
+);
 
 /// The receipt codes of an XLSX export's first sheet.
 pub(crate) fn xlsx_codes(bytes: &[u8]) -> Vec<String> {

@@ -35,9 +35,20 @@ async fn openapi_document_matches_the_routes() {
     assert_eq!(documented, served);
     // Each documented operation is routed: the answer is never our "no route" error.
     for (method, path) in &documented {
-        let url = format!("{}{}", app.address, path.replace("{receipt}", "KC-2222-2222-2222-2222").replace("{resume_code}", "D-22222-22222"));
+        let url = format!(
+            "{}{}",
+            app.address,
+            path.replace("{receipt}", "KC-2222-2222-2222-2222").replace("{resume_code}", "D-22222-22222")
+        );
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-        let response = app.client.request(method.clone(), &url).header("content-type", "application/json").body("{}").send().await.unwrap();
+        let response = app
+            .client
+            .request(method.clone(), &url)
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
         assert_ne!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
         if response.status() == StatusCode::NOT_FOUND {
             let body: kc_api::ErrorBody = response.json().await.unwrap();

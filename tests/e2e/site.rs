@@ -9,7 +9,8 @@ crate::both!(health_and_readiness_answer, rulepack_names_the_pack_and_its_dates)
 async fn health_and_readiness_answer(app: TestApp) {
     let health = app.client.get(format!("{}/healthz", app.address)).send().await.unwrap();
     assert_eq!(health.status(), StatusCode::OK);
-    let ready: serde_json::Value = app.client.get(format!("{}/readyz", app.address)).send().await.unwrap().json().await.unwrap();
+    let ready: serde_json::Value =
+        app.client.get(format!("{}/readyz", app.address)).send().await.unwrap().json().await.unwrap();
     assert_eq!(ready["status"], "ok");
     assert_eq!(ready["database"], if app.backend == Backend::Sqlite { "sqlite" } else { "postgres" });
 }
@@ -51,7 +52,8 @@ async fn the_demo_page_and_widget_bundle_are_served_from_static_dir() {
 
 #[tokio::test]
 async fn cors_allows_only_configured_origins() {
-    let app = spawn_app_with(Backend::Sqlite, |s| s.cors_origins = vec!["https://sct.example.vn".to_owned()]).await.unwrap();
+    let app =
+        spawn_app_with(Backend::Sqlite, |s| s.cors_origins = vec!["https://sct.example.vn".to_owned()]).await.unwrap();
     let preflight = |origin: &'static str| {
         app.client
             .request(reqwest::Method::OPTIONS, app.api("/applications"))

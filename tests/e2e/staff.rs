@@ -106,7 +106,12 @@ pub(crate) async fn login(app: &TestApp, email: &str) -> Staff {
 
 impl Staff {
     pub(crate) async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).header("cookie", format!("kc_staff={}", self.cookie)).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", format!("kc_staff={}", self.cookie))
+            .send()
+            .await
+            .unwrap()
     }
 
     pub(crate) async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
@@ -135,13 +140,24 @@ async fn status_of(app: &TestApp, code: &str) -> kc_api::StatusView {
 
 async fn pages_need_a_login_and_set_strict_cookies(app: TestApp) {
     let client = no_redirects();
-    for path in ["/staff/applications", "/staff/applications/KC-AAAA-BBBB-CCCC", "/staff/export.csv", "/staff/export.xlsx", "/staff/audit"] {
+    for path in [
+        "/staff/applications",
+        "/staff/applications/KC-AAAA-BBBB-CCCC",
+        "/staff/export.csv",
+        "/staff/export.xlsx",
+        "/staff/audit",
+    ] {
         let r = client.get(format!("{}{path}", app.address)).send().await.unwrap();
         assert!(r.status().is_redirection(), "{path}: {}", r.status());
         assert_eq!(r.headers()["location"], "/staff/login", "{path}");
     }
     // A made-up session token is no session.
-    let r = client.get(format!("{}/staff/applications", app.address)).header("cookie", "kc_staff=00ff").send().await.unwrap();
+    let r = client
+        .get(format!("{}/staff/applications", app.address))
+        .header("cookie", "kc_staff=00ff")
+        .send()
+        .await
+        .unwrap();
     assert!(r.status().is_redirection());
 
     add_account(&app, "admin@kc.vn", Role::Admin, None).await;
@@ -154,7 +170,8 @@ async fn pages_need_a_login_and_set_strict_cookies(app: TestApp) {
     assert!(!session.contains("Secure"), "plain HTTP on loopback: {session}");
     // Behind a TLS proxy the cookie is Secure.
     let client = no_redirects();
-    let page = client.get(format!("{}/staff/login", app.address)).header("x-forwarded-proto", "https").send().await.unwrap();
+    let page =
+        client.get(format!("{}/staff/login", app.address)).header("x-forwarded-proto", "https").send().await.unwrap();
     let c = page.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(c.contains("Secure"), "{c}");
 
@@ -311,13 +328,26 @@ async fn api_tokens_scope_the_changes_feed(app: TestApp) {
     let code_a = submit_in(&app, ca, "A").await;
     let _code_b = submit_in(&app, cb, "B").await;
     let staff = login(&app, "a@kc.vn").await;
-    let page = staff.post("/staff/tokens", &[("csrf", &staff.csrf), ("label", "công cụ tỉnh A")]).await.text().await.unwrap();
+    let page =
+        staff.post("/staff/tokens", &[("csrf", &staff.csrf), ("label", "công cụ tỉnh A")]).await.text().await.unwrap();
     let i = page.find("kcs_").expect("token shown once");
     let token = &page[i..i + 4 + 64];
-    let feed: serde_json::Value =
-        app.client.get(app.api("/changes?cursor=0&limit=100")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
-    let codes: Vec<&str> =
-        feed["changes"].as_array().unwrap().iter().map(|c| c["application"]["receipt_code"].as_str().unwrap()).collect();
+    let feed: serde_json::Value = app
+        .client
+        .get(app.api("/changes?cursor=0&limit=100"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let codes: Vec<&str> = feed["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["application"]["receipt_code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, [code_a.as_str()]);
     assert_eq!(feed["next_cursor"], 2, "the cursor moves past changes outside the scope");
 }

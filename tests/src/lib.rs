@@ -89,12 +89,16 @@ pub fn postgres_url() -> Option<String> {
     match std::env::var("KC_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => Some(url),
         _ if std::env::var_os("CI").is_some() => {
-            panic!("KC_TEST_POSTGRES_URL is not set but CI is: the PostgreSQL suite must run in CI (see docs/server.md)")
+            panic!(
+                "KC_TEST_POSTGRES_URL is not set but CI is: the PostgreSQL suite must run in CI (see docs/server.md)"
+            )
         }
         _ => {
             static NOTICE: Once = Once::new();
             NOTICE.call_once(|| {
-                eprintln!("notice: KC_TEST_POSTGRES_URL is not set: skipping the PostgreSQL tests (run `cargo xtask pg`)");
+                eprintln!(
+                    "notice: KC_TEST_POSTGRES_URL is not set: skipping the PostgreSQL tests (run `cargo xtask pg`)"
+                );
             });
             None
         }
@@ -107,10 +111,7 @@ async fn fresh_postgres_database() -> Option<String> {
     let name = format!("kc_test_{}", Uuid::new_v4().simple());
     let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to KC_TEST_POSTGRES_URL");
     let create = format!("CREATE DATABASE {name}");
-    sqlx::query(&create)
-        .execute(&mut conn)
-        .await
-        .expect("create test database");
+    sqlx::query(&create).execute(&mut conn).await.expect("create test database");
     let _ = conn.close().await;
     Some(with_database(&admin, &name))
 }
@@ -154,13 +155,7 @@ impl TestApp {
 
     /// POSTs raw bytes with a content type.
     pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> reqwest::Response {
-        self.client
-            .post(self.api(path))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("request")
+        self.client.post(self.api(path)).header("content-type", content_type).body(body).send().await.expect("request")
     }
 
     /// GETs an API path.

@@ -163,9 +163,7 @@ pub(crate) async fn send(api_base: &str, body: String) -> SendOutcome {
             vi: format!("Máy chủ đang bận hoặc gặp lỗi (mã {status})."),
             en: format!("The server is busy or failing (status {status})."),
         },
-        Ok((status, text)) => {
-            SendOutcome::Refused { status, body: serde_json::from_str::<ErrorBody>(&text).ok() }
-        }
+        Ok((status, text)) => SendOutcome::Refused { status, body: serde_json::from_str::<ErrorBody>(&text).ok() },
     }
 }
 
@@ -176,7 +174,9 @@ pub(crate) async fn park(api_base: &str, draft: &Draft) -> Result<String, (Strin
         Ok((200 | 201, text)) => serde_json::from_str::<ParkedDraft>(&text)
             .map(|p| p.resume_code)
             .map_err(|_| ("Máy chủ trả lời không đúng định dạng.".into(), "Malformed answer.".into())),
-        Ok((status, _)) => Err((format!("Không lưu được lên máy chủ (mã {status})."), format!("Could not park (status {status})."))),
+        Ok((status, _)) => {
+            Err((format!("Không lưu được lên máy chủ (mã {status})."), format!("Could not park (status {status}).")))
+        }
         Err(_) => Err(offline_words()),
     }
 }
@@ -187,8 +187,14 @@ pub(crate) async fn resume(api_base: &str, code: &str) -> Result<ParkedDraft, (S
     match fetch("GET", &url(api_base, &format!("/drafts/{code}")), None).await {
         Ok((200, text)) => serde_json::from_str(&text)
             .map_err(|_| ("Máy chủ trả lời không đúng định dạng.".into(), "Malformed answer.".into())),
-        Ok((404, _)) => Err(("Không tìm thấy bản nháp với mã này (có thể đã hết hạn).".into(), "No draft with this code (it may have expired).".into())),
-        Ok((status, _)) => Err((format!("Không mở được bản nháp (mã {status})."), format!("Could not open the draft (status {status})."))),
+        Ok((404, _)) => Err((
+            "Không tìm thấy bản nháp với mã này (có thể đã hết hạn).".into(),
+            "No draft with this code (it may have expired).".into(),
+        )),
+        Ok((status, _)) => Err((
+            format!("Không mở được bản nháp (mã {status})."),
+            format!("Could not open the draft (status {status})."),
+        )),
         Err(_) => Err(offline_words()),
     }
 }

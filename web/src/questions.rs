@@ -128,10 +128,9 @@ pub fn label(id: &str, lang: Lang) -> String {
             "Trước ngày 15/10/2025, nơi sản xuất thuộc loại đơn vị hành chính nào?",
             "Before 15 Oct 2025, what kind of administrative unit was the place of production?",
         ),
-        "location.ward_converted_on" => lang.pick(
-            "Phường được chuyển từ xã lên vào ngày nào?",
-            "When was the ward converted from a commune?",
-        ),
+        "location.ward_converted_on" => {
+            lang.pick("Phường được chuyển từ xã lên vào ngày nào?", "When was the ward converted from a commune?")
+        }
         "location.craft_village" => lang.pick(
             "Cơ sở có nằm trong làng nghề được UBND tỉnh công nhận không?",
             "Is it inside a craft village recognised by the provincial People's Committee?",
@@ -330,7 +329,10 @@ pub fn apply(app: &mut Application, id: &str, answer: &Answer) -> Result<(), Ent
         "location.old_unit" => app.location.old_unit = choice(&pick(answer)),
         "location.ward_converted_on" => {
             let t = text(answer);
-            return set!(app.location.ward_converted_on, if t.is_empty() { Ok(None) } else { parse_date(&t).map(Some) });
+            return set!(
+                app.location.ward_converted_on,
+                if t.is_empty() { Ok(None) } else { parse_date(&t).map(Some) }
+            );
         }
         "location.craft_village" => app.location.craft_village = flag(answer),
         "location.former_province" => app.location.former_province = pick(answer),
@@ -458,10 +460,7 @@ mod tests {
     fn only_asked_or_answered_questions_are_shown() {
         let mut app = Application::default();
         apply(&mut app, "subject", &Answer::Choice(Some("cooperative".into()))).unwrap();
-        let missing = vec![kc_rules::Question {
-            id: "sector".into(),
-            why: kc_rules::Text::new("", ""),
-        }];
+        let missing = vec![kc_rules::Question { id: "sector".into(), why: kc_rules::Text::new("", "") }];
         assert_eq!(to_show(&app, &missing), vec!["subject".to_owned(), "sector".to_owned()]);
     }
 

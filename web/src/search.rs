@@ -101,7 +101,13 @@ impl CommuneIndex {
                 let name = normalize(&c.name);
                 let province = pack.province(c.province_code).map(|p| normalize(&p.name)).unwrap_or_default();
                 let province = province.strip_prefix("thanh pho ").map(str::to_owned).unwrap_or(province);
-                Entry { code: c.code, province_code: c.province_code, bare: strip_kind(&name).to_owned(), name, province }
+                Entry {
+                    code: c.code,
+                    province_code: c.province_code,
+                    bare: strip_kind(&name).to_owned(),
+                    name,
+                    province,
+                }
             })
             .collect();
         CommuneIndex { entries }

@@ -511,7 +511,8 @@ impl State {
                         item.state = SendState::Sent(receipt);
                         item.last_error = None;
                         self.receipt = Some(id);
-                        self.announce = lang.pick("Đã gửi. Biên nhận ở bên dưới.", "Sent. The receipt is below.").to_owned();
+                        self.announce =
+                            lang.pick("Đã gửi. Biên nhận ở bên dưới.", "Sent. The receipt is below.").to_owned();
                     }
                     SendOutcome::Refused { status, body } => {
                         let (vi, en) = refusal_words(status, body.as_ref());
@@ -569,7 +570,8 @@ impl State {
 pub fn refusal_words(status: u16, body: Option<&ErrorBody>) -> (String, String) {
     let server = body.map(|b| {
         let (vi, en) = b.message.split_once(" / ").unwrap_or((&b.message, &b.message));
-        let fields_vi: Vec<String> = b.fields.iter().map(|f| f.message.split(" / ").next().unwrap_or("").to_owned()).collect();
+        let fields_vi: Vec<String> =
+            b.fields.iter().map(|f| f.message.split(" / ").next().unwrap_or("").to_owned()).collect();
         let fields_en: Vec<String> =
             b.fields.iter().map(|f| f.message.split(" / ").last().unwrap_or("").to_owned()).collect();
         let join = |m: &str, f: &[String]| if f.is_empty() { m.to_owned() } else { format!("{m}: {}", f.join("; ")) };
@@ -580,7 +582,9 @@ pub fn refusal_words(status: u16, body: Option<&ErrorBody>) -> (String, String) 
             "Hồ sơ này đã được gửi trước đó với nội dung khác. Hãy bắt đầu bản tự kiểm tra mới để gửi lại.",
             "This self-check was already sent with different answers. Start a new one to send again.",
         ),
-        400 | 422 => ("Máy chủ không nhận hồ sơ vì có thông tin chưa hợp lệ.", "The server did not accept some answers."),
+        400 | 422 => {
+            ("Máy chủ không nhận hồ sơ vì có thông tin chưa hợp lệ.", "The server did not accept some answers.")
+        }
         413 => ("Hồ sơ quá lớn.", "The submission is too large."),
         _ => ("Máy chủ từ chối hồ sơ.", "The server refused the submission."),
     };
@@ -635,7 +639,10 @@ mod tests {
     #[test]
     fn answers_update_the_application_and_keep_the_typed_text() {
         let s = machinery_case();
-        assert_eq!(s.draft.application.line(Line::Machinery).unwrap().cost, Some(kc_rules::Vnd::from_const(800_000_000)));
+        assert_eq!(
+            s.draft.application.line(Line::Machinery).unwrap().cost,
+            Some(kc_rules::Vnd::from_const(800_000_000))
+        );
         assert_eq!(s.draft.raw["lines.machinery.cost"], "800 triệu");
         assert!(s.decision.is_ok());
         let s = reduce(s, Action::ToggleLine(Line::Machinery, false));
@@ -703,7 +710,10 @@ mod tests {
     fn conflicts_fail_in_plain_words_and_can_be_discarded() {
         let s = reduce(machinery_case(), Action::Submit { now_ms: 0 });
         let body = ErrorBody { code: "conflict".into(), message: "xung đột / conflict".into(), fields: vec![] };
-        let s = reduce(s, Action::Sent { id: id(1), outcome: SendOutcome::Refused { status: 409, body: Some(body) }, now_ms: 0 });
+        let s = reduce(
+            s,
+            Action::Sent { id: id(1), outcome: SendOutcome::Refused { status: 409, body: Some(body) }, now_ms: 0 },
+        );
         let SendState::Failed { reason_vi, .. } = &s.outbox[0].state else { panic!("not failed") };
         assert!(reason_vi.contains("đã được gửi trước đó"));
         assert!(!s.outbox[0].due(u64::MAX), "a refusal is not retried by itself");
@@ -732,7 +742,8 @@ mod tests {
     fn prefill_and_fixed_province_come_from_the_host() {
         let mut prefill = Application::default();
         prefill.lines.push(LineRequest { line: Line::Training, cost: None, learners: Some(20) });
-        let options = Options { province: Some("thai_nguyen".into()), prefill: Some(prefill.clone()), ..Options::default() };
+        let options =
+            Options { province: Some("thai_nguyen".into()), prefill: Some(prefill.clone()), ..Options::default() };
         let s = State::new(options, date!(2026 - 01 - 15), id(1), None, Vec::new());
         assert_eq!(s.draft.application, prefill);
         assert!(s.province.is_some());

@@ -2,9 +2,7 @@
 
 use std::fmt::Write as _;
 
-use kc_rules::{
-    Basis, Confidence, Decision, Fund, Line, Outcome, RulePack, Status, SupportResult, Vnd, vnd_in_words,
-};
+use kc_rules::{Basis, Confidence, Decision, Fund, Line, Outcome, RulePack, Status, SupportResult, Vnd, vnd_in_words};
 
 /// Vietnamese name of a support line.
 pub(crate) fn line_vi(line: Line) -> &'static str {
@@ -94,13 +92,26 @@ pub(crate) fn render(d: &Decision, _pack: &RulePack) -> String {
     let national = d.total(Fund::National);
     let local = d.total(Fund::Local);
     if !national.as_decimal().is_zero() || !local.as_decimal().is_zero() {
-        let _ = writeln!(s, "  Tổng theo quỹ (tính riêng từng quỹ; cùng một nội dung thường chỉ do một quỹ chi): quốc gia {}; địa phương {}", money(national), money(local));
+        let _ = writeln!(
+            s,
+            "  Tổng theo quỹ (tính riêng từng quỹ; cùng một nội dung thường chỉ do một quỹ chi): quốc gia {}; địa phương {}",
+            money(national),
+            money(local)
+        );
     }
 
     if !d.priorities.is_empty() {
         let _ = writeln!(s, "\nƯU TIÊN (không ảnh hưởng điều kiện)");
         for p in &d.priorities {
-            let _ = writeln!(s, "  {} {}: {} — {} {}", mark(p.status), p.id, p.reason.vi, p.citation, confidence(p.confidence));
+            let _ = writeln!(
+                s,
+                "  {} {}: {} — {} {}",
+                mark(p.status),
+                p.id,
+                p.reason.vi,
+                p.citation,
+                confidence(p.confidence)
+            );
         }
     }
 
@@ -150,10 +161,24 @@ fn support(s: &mut String, r: &SupportResult) {
         let _ = writeln!(s, "      chi phí: {}", money(cost));
     }
     if let Some(rate) = &r.rate {
-        let _ = writeln!(s, "      tỷ lệ: {} ({}: {} {})", rate.value, rate.param, rate.citation, confidence(rate.confidence));
+        let _ = writeln!(
+            s,
+            "      tỷ lệ: {} ({}: {} {})",
+            rate.value,
+            rate.param,
+            rate.citation,
+            confidence(rate.confidence)
+        );
     }
     if let Some(cap) = &r.cap {
-        let _ = writeln!(s, "      mức tối đa: {} ({}: {} {})", money(cap.value), cap.param, cap.citation, confidence(cap.confidence));
+        let _ = writeln!(
+            s,
+            "      mức tối đa: {} ({}: {} {})",
+            money(cap.value),
+            cap.param,
+            cap.citation,
+            confidence(cap.confidence)
+        );
     }
     if r.multiplier.value != rust_decimal::Decimal::ONE {
         let _ = writeln!(s, "      hệ số ưu tiên: {} ({})", r.multiplier.value, r.multiplier.citation);

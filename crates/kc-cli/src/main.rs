@@ -160,9 +160,8 @@ fn parse_application(text: &str) -> Result<Application, Failure> {
 
 /// The application and its nested answer groups must be objects.
 fn require_objects(app: &serde_json::Value) -> Result<(), Failure> {
-    let not_object = |path: &str| {
-        Failure::input(format!("{path}: phải là một đối tượng JSON {{...}} / must be a JSON object"))
-    };
+    let not_object =
+        |path: &str| Failure::input(format!("{path}: phải là một đối tượng JSON {{...}} / must be a JSON object"));
     let Some(map) = app.as_object() else { return Err(not_object("hồ sơ / application")) };
     for key in ["size", "location", "conditions", "priority"] {
         if map.get(key).is_some_and(|v| !v.is_object()) {

@@ -25,7 +25,8 @@ pub(crate) fn render(pack: &RulePack, as_of: Date) -> String {
         let _ = writeln!(s, "  (bộ quy tắc chưa có lớp tỉnh nào)");
     }
     for layer in &pack.layers {
-        let province = pack.province(layer.province_code).map_or_else(|| layer.province_code.to_string(), |p| p.name.clone());
+        let province =
+            pack.province(layer.province_code).map_or_else(|| layer.province_code.to_string(), |p| p.name.clone());
         let former = layer
             .former_province
             .as_deref()
@@ -59,7 +60,8 @@ pub(crate) fn render(pack: &RulePack, as_of: Date) -> String {
             let _ = writeln!(s, "      (chưa có hiệu lực vào ngày này)");
         }
     }
-    let _ = writeln!(s, "\nĐộ tin cậy: [V] đã đối chiếu văn bản gốc; [S] nguồn thứ cấp; [R] suy luận, chưa kiểm chứng.");
+    let _ =
+        writeln!(s, "\nĐộ tin cậy: [V] đã đối chiếu văn bản gốc; [S] nguồn thứ cấp; [R] suy luận, chưa kiểm chứng.");
     s
 }
 
@@ -84,16 +86,10 @@ fn param(s: &mut String, p: &Param, as_of: Date, indent: &str) -> usize {
 
 fn value(kind: Kind, v: &Value) -> String {
     match kind {
-        Kind::Vnd => v
-            .value
-            .parse::<i64>()
-            .ok()
-            .and_then(|n| Vnd::new(n).ok())
-            .map_or_else(|| v.value.clone(), money),
-        Kind::Rate => v
-            .decimal()
-            .and_then(|d| kc_rules::Rate::new(d).ok())
-            .map_or_else(|| v.value.clone(), |r| r.to_string()),
+        Kind::Vnd => v.value.parse::<i64>().ok().and_then(|n| Vnd::new(n).ok()).map_or_else(|| v.value.clone(), money),
+        Kind::Rate => {
+            v.decimal().and_then(|d| kc_rules::Rate::new(d).ok()).map_or_else(|| v.value.clone(), |r| r.to_string())
+        }
         _ => v.value.clone(),
     }
 }

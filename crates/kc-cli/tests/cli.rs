@@ -149,7 +149,11 @@ fn unknown_enum_value_or_field() {
     bad(&["evaluate", "--as-of", "2026-01-01"], r#"{"size":{"sector_group":"mining"}}"#, "size.sector_group");
     bad(&["evaluate", "--as-of", "2026-01-01"], r#"{"location":{"commune":4}}"#, "location");
     bad(&["evaluate", "--as-of", "2026-01-01"], r#"{"sector":"banking"}"#, "sector");
-    bad(&["evaluate", "--as-of", "2026-01-01"], r#"{"location":{"former_province":"atlantis"}}"#, "location.former_province");
+    bad(
+        &["evaluate", "--as-of", "2026-01-01"],
+        r#"{"location":{"former_province":"atlantis"}}"#,
+        "location.former_province",
+    );
     bad(&["evaluate", "--as-of", "2026-01-01"], r#"{"size":{"employees":-1}}"#, "size.employees");
 }
 
@@ -168,8 +172,16 @@ fn bad_dates() {
     bad(&["evaluate", "--as-of", "2026-13-01"], "{}", "--as-of");
     bad(&["evaluate", "--as-of", "22/11/2026"], "{}", "--as-of");
     bad(&["pack", "--as-of", "2026-02-30"], "", "--as-of");
-    bad(&["evaluate", "--as-of", "2026-01-01"], r#"{"location":{"ward_converted_on":"2020-02-30"}}"#, "location.ward_converted_on");
-    bad(&["evaluate", "--as-of", "2026-01-01"], r#"{"location":{"ward_converted_on":"yesterday"}}"#, "location.ward_converted_on");
+    bad(
+        &["evaluate", "--as-of", "2026-01-01"],
+        r#"{"location":{"ward_converted_on":"2020-02-30"}}"#,
+        "location.ward_converted_on",
+    );
+    bad(
+        &["evaluate", "--as-of", "2026-01-01"],
+        r#"{"location":{"ward_converted_on":"yesterday"}}"#,
+        "location.ward_converted_on",
+    );
     // Before Decree 45/2012: no rules in force.
     bad(&["evaluate", "--as-of", "2010-01-01"], "{}", "2010-01-01");
     bad(&["pack", "--as-of", "2012-07-04"], "", "2012-07-04");

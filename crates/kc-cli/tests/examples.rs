@@ -60,9 +60,10 @@ fn documented_examples_give_documented_results() {
     let dir = examples_dir();
     let mut errors = Vec::new();
     for line in lines {
-        let json = std::fs::read_to_string(dir.join(format!("{line}.json"))).unwrap_or_else(|e| panic!("{line}.json: {e}"));
-        let expect_text =
-            std::fs::read_to_string(dir.join(format!("{line}.expect.toml"))).unwrap_or_else(|e| panic!("{line}.expect.toml: {e}"));
+        let json =
+            std::fs::read_to_string(dir.join(format!("{line}.json"))).unwrap_or_else(|e| panic!("{line}.json: {e}"));
+        let expect_text = std::fs::read_to_string(dir.join(format!("{line}.expect.toml")))
+            .unwrap_or_else(|e| panic!("{line}.expect.toml: {e}"));
         let expect: toml::Table = toml::from_str(&expect_text).unwrap_or_else(|e| panic!("{line}.expect.toml: {e}"));
         // The example requests exactly its own line.
         let app: kc_rules::Application = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{line}.json: {e}"));

@@ -4,10 +4,7 @@ use std::collections::BTreeSet;
 
 use kc_rules::Decimal;
 use kc_rules::pack::{CommuneKind, Kind, Param, ProvinceKind};
-use kc_rules::{
-    Application, Basis, Fund, Line, LineRequest, OldUnit, Outcome, Rate, RulePack, Status, Subject,
-    Vnd,
-};
+use kc_rules::{Application, Basis, Fund, Line, LineRequest, OldUnit, Outcome, Rate, RulePack, Status, Subject, Vnd};
 use time::Date;
 use time::macros::date;
 
@@ -19,11 +16,7 @@ fn pack() -> &'static RulePack {
 
 /// Every parameter of the pack, national and provincial, with where it sits.
 fn all_params(pack: &RulePack) -> Vec<(String, &Param)> {
-    let mut v: Vec<(String, &Param)> = pack
-        .params
-        .values()
-        .map(|p| ("national".to_owned(), p))
-        .collect();
+    let mut v: Vec<(String, &Param)> = pack.params.values().map(|p| ("national".to_owned(), p)).collect();
     for l in &pack.layers {
         v.extend(l.params.iter().map(|p| (l.id.clone(), p)));
     }
@@ -35,11 +28,7 @@ fn values_sorted_ascending_by_date() {
     for (place, p) in all_params(pack()) {
         assert!(!p.values.is_empty(), "{place}/{}: no values", p.id);
         for w in p.values.windows(2) {
-            assert!(
-                w[0].from < w[1].from,
-                "{place}/{}: dates not strictly ascending",
-                p.id
-            );
+            assert!(w[0].from < w[1].from, "{place}/{}: dates not strictly ascending", p.id);
         }
     }
 }
@@ -51,23 +40,15 @@ fn every_value_parses_as_its_kind() {
             let s = v.value.as_str();
             let ok = match p.kind {
                 Kind::Vnd => Vnd::parse(s).is_ok(),
-                Kind::Rate => s
-                    .parse::<Decimal>()
-                    .ok()
-                    .is_some_and(|d| Rate::new(d).is_ok()),
+                Kind::Rate => s.parse::<Decimal>().ok().is_some_and(|d| Rate::new(d).is_ok()),
                 Kind::Factor => s.parse::<Decimal>().ok().is_some_and(|d| d > Decimal::ZERO),
                 Kind::Count => s.parse::<u32>().is_ok(),
                 Kind::Bool => s == "true" || s == "false",
-                Kind::Choice => kc_rules::CHOICES
-                    .iter()
-                    .find(|(id, _)| *id == p.id)
-                    .is_some_and(|(_, words)| words.contains(&s)),
+                Kind::Choice => {
+                    kc_rules::CHOICES.iter().find(|(id, _)| *id == p.id).is_some_and(|(_, words)| words.contains(&s))
+                }
             };
-            assert!(
-                ok,
-                "{place}/{} from {}: {s:?} is not a valid {:?}",
-                p.id, v.from, p.kind
-            );
+            assert!(ok, "{place}/{} from {}: {s:?} is not a valid {:?}", p.id, v.from, p.kind);
         }
     }
 }
@@ -75,18 +56,9 @@ fn every_value_parses_as_its_kind() {
 #[test]
 fn every_value_is_cited_and_labelled() {
     for (place, p) in all_params(pack()) {
-        assert!(
-            !p.label_vi.trim().is_empty() && !p.label_en.trim().is_empty(),
-            "{place}/{}: label",
-            p.id
-        );
+        assert!(!p.label_vi.trim().is_empty() && !p.label_en.trim().is_empty(), "{place}/{}: label", p.id);
         for v in &p.values {
-            assert!(
-                !v.citation.document.trim().is_empty(),
-                "{place}/{} from {}: no citation",
-                p.id,
-                v.from
-            );
+            assert!(!v.citation.document.trim().is_empty(), "{place}/{} from {}: no citation", p.id, v.from);
         }
     }
     for s in &pack().sectors {
@@ -101,20 +73,8 @@ fn every_value_is_cited_and_labelled() {
 fn units_counts_and_codes() {
     let pack = pack();
     assert_eq!(pack.provinces.len(), 34);
-    assert_eq!(
-        pack.provinces
-            .iter()
-            .filter(|p| p.kind == ProvinceKind::Tinh)
-            .count(),
-        28
-    );
-    assert_eq!(
-        pack.provinces
-            .iter()
-            .filter(|p| p.kind == ProvinceKind::ThanhPhoTrucThuocTrungUong)
-            .count(),
-        6
-    );
+    assert_eq!(pack.provinces.iter().filter(|p| p.kind == ProvinceKind::Tinh).count(), 28);
+    assert_eq!(pack.provinces.iter().filter(|p| p.kind == ProvinceKind::ThanhPhoTrucThuocTrungUong).count(), 6);
     assert_eq!(pack.communes.len(), 3321);
     let count = |k| pack.communes.iter().filter(|c| c.kind == k).count();
     assert_eq!(count(CommuneKind::Xa), 2621);
@@ -137,31 +97,14 @@ fn units_counts_and_codes() {
 #[test]
 fn mergers_cover_23_provinces() {
     let pack = pack();
-    let merged: Vec<_> = pack
-        .provinces
-        .iter()
-        .filter(|p| !p.formed_from.is_empty())
-        .collect();
+    let merged: Vec<_> = pack.provinces.iter().filter(|p| !p.formed_from.is_empty()).collect();
     assert_eq!(merged.len(), 23);
     for p in merged {
-        assert!(
-            p.formed_from.len() >= 2,
-            "{}: a merger has at least two former provinces",
-            p.name
-        );
+        assert!(p.formed_from.len() >= 2, "{}: a merger has at least two former provinces", p.name);
     }
-    let names: Vec<&str> = pack
-        .provinces
-        .iter()
-        .flat_map(|p| &p.formed_from)
-        .map(|f| f.codename.as_str())
-        .collect();
+    let names: Vec<&str> = pack.provinces.iter().flat_map(|p| &p.formed_from).map(|f| f.codename.as_str()).collect();
     let unique: BTreeSet<&str> = names.iter().copied().collect();
-    assert_eq!(
-        names.len(),
-        unique.len(),
-        "former province codenames unique"
-    );
+    assert_eq!(names.len(), unique.len(), "former province codenames unique");
     assert_eq!(names.len(), 52, "52 former provinces merged into 23");
 }
 
@@ -171,9 +114,7 @@ fn layers_point_at_existing_provinces_and_former_provinces() {
     let ids: BTreeSet<&str> = pack.layers.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(ids.len(), pack.layers.len(), "layer ids unique");
     for l in &pack.layers {
-        let p = pack
-            .province(l.province_code)
-            .unwrap_or_else(|| panic!("{}: unknown province", l.id));
+        let p = pack.province(l.province_code).unwrap_or_else(|| panic!("{}: unknown province", l.id));
         if let Some(f) = &l.former_province {
             assert!(
                 p.formed_from.iter().any(|x| &x.codename == f),
@@ -189,11 +130,7 @@ fn layers_point_at_existing_provinces_and_former_provinces() {
 fn layer_caps_within_national_caps() {
     let pack = pack();
     for l in &pack.layers {
-        for lp in l
-            .params
-            .iter()
-            .filter(|p| p.kind == Kind::Vnd && p.id.ends_with(".cap"))
-        {
+        for lp in l.params.iter().filter(|p| p.kind == Kind::Vnd && p.id.ends_with(".cap")) {
             let Some(national) = pack.param(&lp.id) else {
                 continue;
             };
@@ -202,25 +139,13 @@ fn layer_caps_within_national_caps() {
                 // Every date the layer value is in force: its start and every national change.
                 let mut dates = vec![v.from];
                 dates.extend(
-                    national
-                        .values
-                        .iter()
-                        .map(|n| n.from)
-                        .filter(|d| *d > v.from && until.is_none_or(|u| *d < u)),
+                    national.values.iter().map(|n| n.from).filter(|d| *d > v.from && until.is_none_or(|u| *d < u)),
                 );
                 for d in dates {
                     let Some(n) = national.at(d) else { continue };
                     let (lv, nv) = (Vnd::parse(&v.value).unwrap(), Vnd::parse(&n.value).unwrap());
-                    let allowed = v
-                        .note
-                        .as_deref()
-                        .is_some_and(|n| n.contains("law allows more"));
-                    assert!(
-                        lv <= nv || allowed,
-                        "{}/{} on {d}: {lv} above the national {nv}",
-                        l.id,
-                        lp.id
-                    );
+                    let allowed = v.note.as_deref().is_some_and(|n| n.contains("law allows more"));
+                    assert!(lv <= nv || allowed, "{}/{} on {d}: {lv} above the national {nv}", l.id, lp.id);
                 }
             }
         }
@@ -230,16 +155,10 @@ fn layer_caps_within_national_caps() {
 #[test]
 fn every_param_the_engine_reads_exists() {
     for id in kc_rules::PARAM_IDS {
-        assert!(
-            pack().param(id).is_some(),
-            "the engine reads {id}, the pack lacks it"
-        );
+        assert!(pack().param(id).is_some(), "the engine reads {id}, the pack lacks it");
     }
     for (id, _) in kc_rules::CHOICES {
-        assert!(
-            pack().param(id).is_some_and(|p| p.kind == Kind::Choice),
-            "{id} is a choice"
-        );
+        assert!(pack().param(id).is_some_and(|p| p.kind == Kind::Choice), "{id} is a choice");
     }
 }
 
@@ -250,10 +169,7 @@ fn sectors_unique_and_known_exclusions() {
     for id in ["trading_services", "primary_agriculture"] {
         assert!(!pack().sector(id).unwrap().eligible);
     }
-    assert_eq!(
-        pack().sector("high_tech").unwrap().from,
-        date!(2025 - 10 - 15)
-    );
+    assert_eq!(pack().sector("high_tech").unwrap().from, date!(2025 - 10 - 15));
 }
 
 #[test]
@@ -270,15 +186,9 @@ value = "1"
 citation = { document = "d" }
 confidence = "S"
 "#;
-    assert!(
-        toml::from_str::<Param>(text).is_err(),
-        "an extra key must be refused"
-    );
+    assert!(toml::from_str::<Param>(text).is_err(), "an extra key must be refused");
     let ok = text.replace("colour = \"red\"\n", "");
-    assert!(
-        toml::from_str::<Param>(&ok).is_ok(),
-        "the same text without it parses"
-    );
+    assert!(toml::from_str::<Param>(&ok).is_ok(), "the same text without it parses");
     let value_extra = ok.replace("confidence = \"S\"", "confidence = \"S\"\nsource = \"x\"");
     assert!(toml::from_str::<Param>(&value_extra).is_err());
 }
@@ -299,11 +209,7 @@ fn vnd(v: i64) -> Vnd {
 
 fn machinery_app(commune: u32, cost: i64) -> Application {
     let mut app = Application {
-        lines: vec![LineRequest {
-            line: Line::Machinery,
-            cost: Some(vnd(cost)),
-            learners: None,
-        }],
+        lines: vec![LineRequest { line: Line::Machinery, cost: Some(vnd(cost)), learners: None }],
         subject: Some(Subject::HouseholdBusiness),
         sector: Some("food_processing".into()),
         ..Application::default()
@@ -320,28 +226,19 @@ fn machinery_app(commune: u32, cost: i64) -> Application {
 fn machinery_in_a_xa_of_a_tinh() {
     let d = kc_rules::evaluate(pack(), &machinery_app(XA_THANH_HOA, 700_000_000), TODAY).unwrap();
     assert_eq!(d.outcome, Outcome::Eligible, "{d:#?}");
-    let n = d
-        .support_for(Line::Machinery)
-        .find(|s| s.fund == Fund::National)
-        .unwrap();
+    let n = d.support_for(Line::Machinery).find(|s| s.fund == Fund::National).unwrap();
     assert_eq!(n.basis, Basis::Computed);
     assert_eq!(n.amount, Some(vnd(300_000_000)));
     assert!(n.cap_applied);
     assert_eq!(n.cap_binds_above, Some(vnd(600_000_000)));
     assert_eq!(n.cap.as_ref().unwrap().param, "machinery.cap");
-    let local = d
-        .support_for(Line::Machinery)
-        .find(|s| s.fund == Fund::Local)
-        .unwrap();
+    let local = d.support_for(Line::Machinery).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(local.basis, Basis::SetByProvince);
     assert!(d.missing.is_empty(), "{:#?}", d.missing);
     assert!(d.hints.iter().any(|h| h.id == "cap_binds"));
     assert!(d.hints.iter().any(|h| h.id == "technology_line_cap"));
     assert!(d.papers.iter().any(|p| p.id == "M1"));
-    assert!(
-        !d.papers.iter().any(|p| p.id == "C9"),
-        "no SME declaration for a household business"
-    );
+    assert!(!d.papers.iter().any(|p| p.id == "C9"), "no SME declaration for a household business");
 }
 
 #[test]
@@ -355,10 +252,7 @@ fn city_ward_without_craft_village() {
     app.location.craft_village = None;
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
     assert_eq!(d.criterion("location").unwrap().status, Status::Unknown);
-    assert_eq!(
-        d.missing.first().map(|q| q.id.as_str()),
-        Some("location.craft_village")
-    );
+    assert_eq!(d.missing.first().map(|q| q.id.as_str()), Some("location.craft_village"));
     app.location.craft_village = Some(true);
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
     assert_eq!(d.outcome, Outcome::Eligible);
@@ -374,11 +268,7 @@ fn old_test_before_2025_10_15() {
     app.location.old_unit = Some(OldUnit::PhuongQuan);
     app.location.craft_village = Some(true);
     let d = kc_rules::evaluate(pack(), &app, on).unwrap();
-    assert_eq!(
-        d.criterion("location").unwrap().status,
-        Status::NotMet,
-        "craft village is no route before 2025-10-15"
-    );
+    assert_eq!(d.criterion("location").unwrap().status, Status::NotMet, "craft village is no route before 2025-10-15");
     app.location.old_unit = Some(OldUnit::Xa);
     let d = kc_rules::evaluate(pack(), &app, on).unwrap();
     assert_eq!(d.outcome, Outcome::Eligible);
@@ -394,27 +284,11 @@ fn old_test_before_2025_10_15() {
 
 #[test]
 fn national_values_by_date() {
-    let d = kc_rules::evaluate(
-        pack(),
-        &machinery_app(XA_THANH_HOA, 700_000_000),
-        date!(2016 - 01 - 01),
-    )
-    .unwrap();
-    let n = d
-        .support_for(Line::Machinery)
-        .find(|s| s.fund == Fund::National)
-        .unwrap();
+    let d = kc_rules::evaluate(pack(), &machinery_app(XA_THANH_HOA, 700_000_000), date!(2016 - 01 - 01)).unwrap();
+    let n = d.support_for(Line::Machinery).find(|s| s.fund == Fund::National).unwrap();
     assert_eq!(n.amount, Some(vnd(200_000_000)), "TTLT 26/2014: 200 tr");
-    let d = kc_rules::evaluate(
-        pack(),
-        &machinery_app(XA_THANH_HOA, 700_000_000),
-        date!(2013 - 06 - 01),
-    )
-    .unwrap();
-    let n = d
-        .support_for(Line::Machinery)
-        .find(|s| s.fund == Fund::National)
-        .unwrap();
+    let d = kc_rules::evaluate(pack(), &machinery_app(XA_THANH_HOA, 700_000_000), date!(2013 - 06 - 01)).unwrap();
+    let n = d.support_for(Line::Machinery).find(|s| s.fund == Fund::National).unwrap();
     assert_eq!(n.basis, Basis::NoValue);
     assert!(matches!(
         kc_rules::evaluate(pack(), &Application::default(), date!(2012 - 07 - 04)),
@@ -427,21 +301,11 @@ fn priority_multiplier_2016_raises_cap() {
     let mut app = machinery_app(XA_THANH_HOA, 1_000_000_000);
     app.location.difficult_area = Some(true);
     let d = kc_rules::evaluate(pack(), &app, date!(2016 - 01 - 01)).unwrap();
-    let n = d
-        .support_for(Line::Machinery)
-        .find(|s| s.fund == Fund::National)
-        .unwrap();
+    let n = d.support_for(Line::Machinery).find(|s| s.fund == Fund::National).unwrap();
     assert_eq!(n.amount, Some(vnd(300_000_000)), "1.5 × 200 tr");
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
-    let n = d
-        .support_for(Line::Machinery)
-        .find(|s| s.fund == Fund::National)
-        .unwrap();
-    assert_eq!(
-        n.amount,
-        Some(vnd(300_000_000)),
-        "no uplift under TT 28/2018"
-    );
+    let n = d.support_for(Line::Machinery).find(|s| s.fund == Fund::National).unwrap();
+    assert_eq!(n.amount, Some(vnd(300_000_000)), "no uplift under TT 28/2018");
 }
 
 #[test]
@@ -459,10 +323,7 @@ fn enterprise_size() {
     app.subject = Some(Subject::Enterprise);
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
     assert_eq!(d.criterion("sme_size").unwrap().status, Status::Unknown);
-    assert_eq!(
-        d.missing.first().map(|q| q.id.as_str()),
-        Some("size.sector_group")
-    );
+    assert_eq!(d.missing.first().map(|q| q.id.as_str()), Some("size.sector_group"));
     app.size.sector_group = Some(kc_rules::SizeSector::AgricultureIndustryConstruction);
     app.size.employees = Some(40);
     app.size.revenue = Some(vnd(30_000_000_000));
@@ -475,17 +336,10 @@ fn enterprise_size() {
     assert_eq!(d.outcome, Outcome::NotEligible);
     assert!(d.hints.iter().any(|h| h.id == "large_enterprise"));
     // The cleaner-production line has no size limit.
-    app.lines.push(LineRequest {
-        line: Line::CleanerProductionModel,
-        cost: Some(vnd(2_000_000_000)),
-        learners: None,
-    });
+    app.lines.push(LineRequest { line: Line::CleanerProductionModel, cost: Some(vnd(2_000_000_000)), learners: None });
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
     assert_eq!(d.outcome, Outcome::Eligible);
-    let n = d
-        .support_for(Line::CleanerProductionModel)
-        .find(|s| s.fund == Fund::National)
-        .unwrap();
+    let n = d.support_for(Line::CleanerProductionModel).find(|s| s.fund == Fund::National).unwrap();
     assert_eq!(n.basis, Basis::NoValue);
 }
 
@@ -520,74 +374,42 @@ fn provincial_layers() {
     assert!(d.missing.iter().any(|q| q.id == "location.former_province"));
     app.location.former_province = Some("dong_thap".into());
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
-    let l = d
-        .support_for(Line::Machinery)
-        .find(|s| s.fund == Fund::Local)
-        .unwrap();
+    let l = d.support_for(Line::Machinery).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(l.layer.as_deref(), Some("dong_thap.nq_08_2024"));
     assert_eq!(l.amount, Some(vnd(300_000_000)));
     app.location.former_province = Some("tien_giang".into());
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
-    let l = d
-        .support_for(Line::Machinery)
-        .find(|s| s.fund == Fund::Local)
-        .unwrap();
+    let l = d.support_for(Line::Machinery).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(l.basis, Basis::SetByProvince);
     // Hải Dương in Hải Phòng: 250 tr cap.
     let mut app = machinery_app(XA_HAI_PHONG, 700_000_000);
     app.location.former_province = Some("hai_duong".into());
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
-    let l = d
-        .support_for(Line::Machinery)
-        .find(|s| s.fund == Fund::Local)
-        .unwrap();
+    let l = d.support_for(Line::Machinery).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(l.amount, Some(vnd(250_000_000)));
     // Đắk Lắk: whole province, demo model 800 tr; machinery not in the layer.
     let mut app = machinery_app(XA_DAK_LAK, 700_000_000);
-    app.lines.push(LineRequest {
-        line: Line::DemoModel,
-        cost: Some(vnd(4_000_000_000)),
-        learners: None,
-    });
+    app.lines.push(LineRequest { line: Line::DemoModel, cost: Some(vnd(4_000_000_000)), learners: None });
     app.conditions.technology_new_locally = Some(true);
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
     assert!(!d.missing.iter().any(|q| q.id == "location.former_province"));
-    let l = d
-        .support_for(Line::DemoModel)
-        .find(|s| s.fund == Fund::Local)
-        .unwrap();
+    let l = d.support_for(Line::DemoModel).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(l.amount, Some(vnd(800_000_000)));
-    let n = d
-        .support_for(Line::DemoModel)
-        .find(|s| s.fund == Fund::National)
-        .unwrap();
+    let n = d.support_for(Line::DemoModel).find(|s| s.fund == Fund::National).unwrap();
     assert_eq!(n.amount, Some(vnd(1_000_000_000)));
-    let l = d
-        .support_for(Line::Machinery)
-        .find(|s| s.fund == Fund::Local)
-        .unwrap();
+    let l = d.support_for(Line::Machinery).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(l.basis, Basis::SetByProvince);
     // Hòa Bình: in force in 2025, replaced by Phú Thọ's resolution from 2026-01-01.
     let mut app = machinery_app(XA_PHU_THO, 700_000_000);
-    app.lines = vec![LineRequest {
-        line: Line::ReplicationModel,
-        cost: Some(vnd(500_000_000)),
-        learners: None,
-    }];
+    app.lines = vec![LineRequest { line: Line::ReplicationModel, cost: Some(vnd(500_000_000)), learners: None }];
     app.location.former_province = Some("hoa_binh".into());
     let d = kc_rules::evaluate(pack(), &app, date!(2025 - 11 - 01)).unwrap();
-    let l = d
-        .support_for(Line::ReplicationModel)
-        .find(|s| s.fund == Fund::Local)
-        .unwrap();
+    let l = d.support_for(Line::ReplicationModel).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(l.layer.as_deref(), Some("phu_tho.hoa_binh_qd_20_2019"));
     assert_eq!(l.basis, Basis::CeilingOnly);
     assert_eq!(l.ceiling, Some(vnd(100_000_000)));
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
-    let l = d
-        .support_for(Line::ReplicationModel)
-        .find(|s| s.fund == Fund::Local)
-        .unwrap();
+    let l = d.support_for(Line::ReplicationModel).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(l.layer.as_deref(), Some("phu_tho.nq_23_2025"));
     assert_eq!(l.basis, Basis::SetByProvince);
 }
@@ -596,55 +418,23 @@ fn provincial_layers() {
 fn technology_line_training_startup_replication() {
     let mut app = machinery_app(XA_THANH_HOA, 700_000_000);
     app.lines = vec![
-        LineRequest {
-            line: Line::TechnologyLine,
-            cost: Some(vnd(2_000_000_000)),
-            learners: None,
-        },
-        LineRequest {
-            line: Line::ReplicationModel,
-            cost: Some(vnd(50_000_000)),
-            learners: None,
-        },
-        LineRequest {
-            line: Line::Training,
-            cost: None,
-            learners: Some(30),
-        },
+        LineRequest { line: Line::TechnologyLine, cost: Some(vnd(2_000_000_000)), learners: None },
+        LineRequest { line: Line::ReplicationModel, cost: Some(vnd(50_000_000)), learners: None },
+        LineRequest { line: Line::Training, cost: None, learners: Some(30) },
     ];
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
-    let n = d
-        .support_for(Line::TechnologyLine)
-        .find(|s| s.fund == Fund::National)
-        .unwrap();
+    let n = d.support_for(Line::TechnologyLine).find(|s| s.fund == Fund::National).unwrap();
     assert_eq!(n.amount, Some(vnd(450_000_000)));
     assert_eq!(n.cap.as_ref().unwrap().param, "technology_line.cap");
-    let r = d
-        .support_for(Line::ReplicationModel)
-        .find(|s| s.fund == Fund::National)
-        .unwrap();
-    assert_eq!(
-        (r.basis, r.ceiling, r.amount),
-        (Basis::CeilingOnly, Some(vnd(50_000_000)), None)
-    );
-    let t = d
-        .support_for(Line::Training)
-        .find(|s| s.fund == Fund::National)
-        .unwrap();
+    let r = d.support_for(Line::ReplicationModel).find(|s| s.fund == Fund::National).unwrap();
+    assert_eq!((r.basis, r.ceiling, r.amount), (Basis::CeilingOnly, Some(vnd(50_000_000)), None));
+    let t = d.support_for(Line::Training).find(|s| s.fund == Fund::National).unwrap();
     assert_eq!(t.basis, Basis::SetByProvince);
-    assert_eq!(
-        t.references[0].amount,
-        Some(vnd(120_000_000)),
-        "4 tr × 30 (Decree 338/2025)"
-    );
+    assert_eq!(t.references[0].amount, Some(vnd(120_000_000)), "4 tr × 30 (Decree 338/2025)");
     assert!(d.missing.is_empty(), "{:#?}", d.missing);
 
     let mut app = machinery_app(XA_THANH_HOA, 0);
-    app.lines = vec![LineRequest {
-        line: Line::Startup,
-        cost: Some(vnd(15_000_000)),
-        learners: None,
-    }];
+    app.lines = vec![LineRequest { line: Line::Startup, cost: Some(vnd(15_000_000)), learners: None }];
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
     assert_eq!(d.criterion("startup_area").unwrap().status, Status::NotMet);
     app.subject = Some(Subject::Enterprise);
@@ -654,10 +444,7 @@ fn technology_line_training_startup_replication() {
     app.size.capital = Some(vnd(500_000_000));
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
     assert_eq!(d.outcome, Outcome::Eligible, "{:#?}", d.criteria);
-    let n = d
-        .support_for(Line::Startup)
-        .find(|s| s.fund == Fund::National)
-        .unwrap();
+    let n = d.support_for(Line::Startup).find(|s| s.fund == Fund::National).unwrap();
     assert_eq!(n.amount, Some(vnd(10_000_000)));
 }
 
@@ -668,10 +455,7 @@ fn missing_cost_is_asked() {
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
     assert_eq!(d.outcome, Outcome::Eligible);
     assert_eq!(d.support[0].basis, Basis::NeedCost);
-    assert_eq!(
-        d.missing.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(),
-        ["lines.machinery.cost"]
-    );
+    assert_eq!(d.missing.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(), ["lines.machinery.cost"]);
 }
 
 #[test]

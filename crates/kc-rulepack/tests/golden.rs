@@ -108,9 +108,7 @@ fn same(expected: &toml::Value, actual: &Json) -> bool {
 }
 
 fn ids(list: &Json, key: &str) -> Vec<String> {
-    list.as_array()
-        .map(|a| a.iter().filter_map(|x| x[key].as_str().map(str::to_owned)).collect())
-        .unwrap_or_default()
+    list.as_array().map(|a| a.iter().filter_map(|x| x[key].as_str().map(str::to_owned)).collect()).unwrap_or_default()
 }
 
 /// Runs one case; returns its differences (empty = pass).
@@ -194,9 +192,7 @@ fn run_case(file: &str, text: &str) -> Vec<Diff> {
         let line = want.get("line").and_then(toml::Value::as_str).unwrap_or("?");
         let fund = want.get("fund").and_then(toml::Value::as_str).unwrap_or("?");
         let here = format!("support[{line}/{fund}]");
-        let found = d["support"]
-            .as_array()
-            .and_then(|a| a.iter().find(|s| s["line"] == line && s["fund"] == fund));
+        let found = d["support"].as_array().and_then(|a| a.iter().find(|s| s["line"] == line && s["fund"] == fund));
         let absent = want.get("absent").and_then(toml::Value::as_bool) == Some(true);
         match (found, absent) {
             (None, true) => continue,
@@ -312,12 +308,7 @@ fn run_all() {
         .filter(|(_, diffs)| !diffs.is_empty())
         .collect();
     if !failures.is_empty() {
-        panic!(
-            "{} of {} golden cases failed:\n{}",
-            failures.len(),
-            CASES.len(),
-            report(&failures)
-        );
+        panic!("{} of {} golden cases failed:\n{}", failures.len(), CASES.len(), report(&failures));
     }
 }
 
@@ -346,8 +337,5 @@ fn case_list_is_complete() {
     on_disk.sort();
     let mut listed: Vec<String> = CASES.iter().map(|(n, _)| (*n).to_owned()).collect();
     listed.sort();
-    assert_eq!(
-        listed, on_disk,
-        "tests/cases/list.rs is out of date: regenerate it with tests/cases/make-list.sh"
-    );
+    assert_eq!(listed, on_disk, "tests/cases/list.rs is out of date: regenerate it with tests/cases/make-list.sh");
 }

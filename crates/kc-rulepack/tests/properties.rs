@@ -54,7 +54,10 @@ fn old_unit() -> impl Strategy<Value = OldUnit> {
 }
 
 fn lines() -> impl Strategy<Value = Vec<LineRequest>> {
-    (subsequence(Line::ALL.to_vec(), 0..=Line::ALL.len()), proptest::collection::vec((proptest::option::of(vnd()), proptest::option::of(0u32..200)), 7))
+    (
+        subsequence(Line::ALL.to_vec(), 0..=Line::ALL.len()),
+        proptest::collection::vec((proptest::option::of(vnd()), proptest::option::of(0u32..200)), 7),
+    )
         .prop_map(|(lines, extras)| {
             lines
                 .into_iter()
@@ -70,7 +73,8 @@ fn lines() -> impl Strategy<Value = Vec<LineRequest>> {
 
 fn location() -> impl Strategy<Value = LocationAnswers> {
     let communes: Vec<u32> = pack().communes.iter().map(|c| c.code).collect();
-    let formers: Vec<String> = pack().provinces.iter().flat_map(|p| &p.formed_from).map(|f| f.codename.clone()).collect();
+    let formers: Vec<String> =
+        pack().provinces.iter().flat_map(|p| &p.formed_from).map(|f| f.codename.clone()).collect();
     (
         proptest::option::of(select(communes)),
         proptest::option::of(any::<bool>()),
@@ -80,7 +84,14 @@ fn location() -> impl Strategy<Value = LocationAnswers> {
         proptest::option::of(date()),
     )
         .prop_map(|(commune_code, craft_village, former_province, difficult_area, old_unit, ward_converted_on)| {
-            LocationAnswers { commune_code, craft_village, former_province, difficult_area, old_unit, ward_converted_on }
+            LocationAnswers {
+                commune_code,
+                craft_village,
+                former_province,
+                difficult_area,
+                old_unit,
+                ward_converted_on,
+            }
         })
 }
 
@@ -91,7 +102,12 @@ fn size() -> impl Strategy<Value = SizeAnswers> {
         proptest::option::of(vnd()),
         proptest::option::of(vnd()),
     )
-        .prop_map(|(sector_group, employees, revenue, capital)| SizeAnswers { sector_group, employees, revenue, capital })
+        .prop_map(|(sector_group, employees, revenue, capital)| SizeAnswers {
+            sector_group,
+            employees,
+            revenue,
+            capital,
+        })
 }
 
 fn opt_bool() -> impl Strategy<Value = Option<bool>> {
@@ -108,7 +124,16 @@ fn application() -> impl Strategy<Value = Application> {
         proptest::option::of(select(sectors)),
         opt_bool(),
         (opt_bool(), opt_bool(), opt_bool(), opt_bool()),
-        (opt_bool(), opt_bool(), opt_bool(), opt_bool(), opt_bool(), opt_bool(), proptest::option::of(0u8..=100), proptest::option::of(0u32..500)),
+        (
+            opt_bool(),
+            opt_bool(),
+            opt_bool(),
+            opt_bool(),
+            opt_bool(),
+            opt_bool(),
+            proptest::option::of(0u8..=100),
+            proptest::option::of(0u32..500),
+        ),
     )
         .prop_map(|(lines, subject, size, location, sector, fired_clay_manual_kiln, c, p)| Application {
             lines,

@@ -11,8 +11,7 @@ use time::Date;
 use crate::evaluate::Ctx;
 use crate::pack::Layer;
 use crate::{
-    Basis, Citation, Confidence, Fund, Line, Rate, Reference, RulesError, Status, SupportResult,
-    Text, Used, Vnd,
+    Basis, Citation, Confidence, Fund, Line, Rate, Reference, RulesError, Status, SupportResult, Text, Used, Vnd,
 };
 
 type R<T> = Result<T, RulesError>;
@@ -35,34 +34,18 @@ pub(crate) struct Figures {
 /// Pure and total: every input is in range by its type, and the result is at most `cap ×
 /// multiplier` and at most `cost`.
 pub(crate) fn capped(rate: Rate, cost: Vnd, cap: Vnd, multiplier: Decimal) -> Figures {
-    let effective = cap
-        .as_decimal()
-        .checked_mul(multiplier)
-        .unwrap_or(Decimal::MAX);
-    let effective_cap =
-        Vnd::from_decimal_toward_zero(effective).unwrap_or(Vnd::from_const(crate::MAX_VND));
+    let effective = cap.as_decimal().checked_mul(multiplier).unwrap_or(Decimal::MAX);
+    let effective_cap = Vnd::from_decimal_toward_zero(effective).unwrap_or(Vnd::from_const(crate::MAX_VND));
     let share = rate.of(cost);
     let cap_applied = share > effective_cap.as_decimal();
-    let raw = if cap_applied {
-        effective_cap.as_decimal()
-    } else {
-        share
-    };
+    let raw = if cap_applied { effective_cap.as_decimal() } else { share };
     let amount = Vnd::from_decimal_toward_zero(raw).unwrap_or(effective_cap);
     let cap_binds_above = if rate.fraction().is_zero() {
         None
     } else {
-        effective_cap
-            .as_decimal()
-            .checked_div(rate.fraction())
-            .and_then(|d| Vnd::try_from(d.ceil()).ok())
+        effective_cap.as_decimal().checked_div(rate.fraction()).and_then(|d| Vnd::try_from(d.ceil()).ok())
     };
-    Figures {
-        amount,
-        cap_applied,
-        cap_binds_above,
-        effective_cap,
-    }
+    Figures { amount, cap_applied, cap_binds_above, effective_cap }
 }
 
 /// A line's rate and cap from one source, each if known.
@@ -78,11 +61,7 @@ pub(crate) enum Source<'a> {
 }
 
 /// A parameter of the source, typed.
-fn get<T: crate::params::FromValue>(
-    ctx: &Ctx<'_>,
-    src: Source<'_>,
-    id: &str,
-) -> R<Option<Used<T>>> {
+fn get<T: crate::params::FromValue>(ctx: &Ctx<'_>, src: Source<'_>, id: &str) -> R<Option<Used<T>>> {
     match src {
         Source::National => ctx.p.opt(id),
         Source::Layer(l) => ctx.p.layer(l, id),
@@ -95,10 +74,7 @@ fn get<T: crate::params::FromValue>(
 fn rate_and_cap(ctx: &Ctx<'_>, src: Source<'_>, line: Line) -> R<RateCap> {
     if line != Line::TechnologyLine {
         let id = line.id();
-        return Ok((
-            get(ctx, src, &format!("{id}.rate"))?,
-            get(ctx, src, &format!("{id}.cap"))?,
-        ));
+        return Ok((get(ctx, src, &format!("{id}.rate"))?, get(ctx, src, &format!("{id}.cap"))?));
     }
     let rate = match get::<Rate>(ctx, src, "technology_line.rate")? {
         Some(r) => Some(r),
@@ -122,9 +98,7 @@ fn rate_and_cap(ctx: &Ctx<'_>, src: Source<'_>, line: Line) -> R<RateCap> {
         .as_decimal()
         .checked_mul(factor.value)
         .and_then(|d| Vnd::from_decimal_toward_zero(d).ok())
-        .ok_or_else(|| RulesError::BadPack {
-            id: factor.param.clone(),
-        })?;
+        .ok_or_else(|| RulesError::BadPack { id: factor.param.clone() })?;
     let cap = Used {
         param: "technology_line.cap".to_owned(),
         value,
@@ -171,9 +145,7 @@ fn multiplier(ctx: &Ctx<'_>, src: Source<'_>, as_of: Date) -> R<(Used<Decimal>, 
 pub(crate) fn check_rounding(ctx: &Ctx<'_>) -> R<()> {
     match ctx.p.need::<String>("rounding.mode")? {
         Some(u) if u.value == "toward_zero" => Ok(()),
-        _ => Err(RulesError::BadPack {
-            id: "rounding.mode".to_owned(),
-        }),
+        _ => Err(RulesError::BadPack { id: "rounding.mode".to_owned() }),
     }
 }
 
@@ -226,31 +198,15 @@ fn training_references(ctx: &Ctx<'_>) -> R<Vec<Reference>> {
         ),
         None => (
             Some(per.value),
-            format!(
-                "Định mức tham chiếu: {} /học viên/khóa (không phải quy định khuyến công)",
-                per.value
-            ),
-            format!(
-                "Reference norm: {} per learner per course (not a khuyến công rule)",
-                per.value
-            ),
+            format!("Định mức tham chiếu: {} /học viên/khóa (không phải quy định khuyến công)", per.value),
+            format!("Reference norm: {} per learner per course (not a khuyến công rule)", per.value),
         ),
     };
-    Ok(vec![Reference {
-        label: Text::new(vi, en),
-        amount,
-        citation: per.citation,
-        confidence: per.confidence,
-    }])
+    Ok(vec![Reference { label: Text::new(vi, en), amount, citation: per.citation, confidence: per.confidence }])
 }
 
 /// The support of one requested line from one source.
-pub(crate) fn support(
-    ctx: &Ctx<'_>,
-    line: Line,
-    status: Status,
-    src: Source<'_>,
-) -> R<SupportResult> {
+pub(crate) fn support(ctx: &Ctx<'_>, line: Line, status: Status, src: Source<'_>) -> R<SupportResult> {
     let (fund, layer_id) = match src {
         Source::National => (Fund::National, None),
         Source::Layer(l) => (Fund::Local, Some(l.id.clone())),
@@ -290,22 +246,16 @@ pub(crate) fn support(
                         "{} chưa có mức cho nội dung này trong gói quy tắc: hỏi trung tâm khuyến công tỉnh.",
                         l.name
                     ),
-                    format!(
-                        "{}: no level for this line in the pack; ask the provincial centre.",
-                        l.name
-                    ),
+                    format!("{}: no level for this line in the pack; ask the provincial centre.", l.name),
                 ));
             }
         }
         return Ok(out);
     }
-    let mut conf = [
-        rate.as_ref().map(|r| r.confidence),
-        cap.as_ref().map(|c| c.confidence),
-    ]
-    .into_iter()
-    .flatten()
-    .fold(Confidence::V, Confidence::min);
+    let mut conf = [rate.as_ref().map(|r| r.confidence), cap.as_ref().map(|c| c.confidence)]
+        .into_iter()
+        .flatten()
+        .fold(Confidence::V, Confidence::min);
     if mult_applied {
         conf = conf.min(mult.confidence);
     }
@@ -350,28 +300,14 @@ fn training_per_learner(ctx: &Ctx<'_>, mut out: SupportResult, per: Used<Vnd>) -
         out.basis = Basis::NeedCost;
         return Ok(out);
     };
-    let total =
-        Vnd::from_decimal_toward_zero(per.value.as_decimal() * Decimal::from(n)).map_err(|_| {
-            RulesError::InvalidInput {
-                field: "lines.training.learners".into(),
-                message: "quá lớn / too large".into(),
-            }
-        })?;
-    let cap = match out
-        .layer
-        .as_deref()
-        .and_then(|id| ctx.pack.layers.iter().find(|l| l.id == id))
-    {
+    let total = Vnd::from_decimal_toward_zero(per.value.as_decimal() * Decimal::from(n)).map_err(|_| {
+        RulesError::InvalidInput { field: "lines.training.learners".into(), message: "quá lớn / too large".into() }
+    })?;
+    let cap = match out.layer.as_deref().and_then(|id| ctx.pack.layers.iter().find(|l| l.id == id)) {
         Some(l) => ctx.p.layer::<Vnd>(l, "training.cap")?,
         None => None,
     };
-    let f = capped(
-        Rate::FULL,
-        total,
-        cap.as_ref()
-            .map_or(Vnd::from_const(crate::MAX_VND), |c| c.value),
-        Decimal::ONE,
-    );
+    let f = capped(Rate::FULL, total, cap.as_ref().map_or(Vnd::from_const(crate::MAX_VND), |c| c.value), Decimal::ONE);
     out.basis = Basis::Computed;
     out.eligible_cost = Some(total);
     out.amount = Some(f.amount);
@@ -394,13 +330,8 @@ pub(crate) fn no_layer(ctx: &Ctx<'_>, line: Line, status: Status, why: Text) -> 
 }
 
 /// A layer with no parameters, for look-ups that must find nothing.
-static EMPTY_LAYER: Layer = Layer {
-    id: String::new(),
-    province_code: 0,
-    former_province: None,
-    name: String::new(),
-    params: Vec::new(),
-};
+static EMPTY_LAYER: Layer =
+    Layer { id: String::new(), province_code: 0, former_province: None, name: String::new(), params: Vec::new() };
 
 #[cfg(test)]
 mod tests {
@@ -412,12 +343,7 @@ mod tests {
 
     #[test]
     fn machinery_example() {
-        let f = capped(
-            rate("0.5"),
-            Vnd::from_const(700_000_000),
-            Vnd::from_const(300_000_000),
-            Decimal::ONE,
-        );
+        let f = capped(rate("0.5"), Vnd::from_const(700_000_000), Vnd::from_const(300_000_000), Decimal::ONE);
         assert_eq!(f.amount, Vnd::from_const(300_000_000));
         assert!(f.cap_applied);
         assert_eq!(f.cap_binds_above, Some(Vnd::from_const(600_000_000)));
@@ -425,35 +351,17 @@ mod tests {
 
     #[test]
     fn below_cap_and_at_binding_point() {
-        let f = capped(
-            rate("0.5"),
-            Vnd::from_const(400_000_000),
-            Vnd::from_const(300_000_000),
-            Decimal::ONE,
-        );
+        let f = capped(rate("0.5"), Vnd::from_const(400_000_000), Vnd::from_const(300_000_000), Decimal::ONE);
         assert_eq!(f.amount, Vnd::from_const(200_000_000));
         assert!(!f.cap_applied);
-        let f = capped(
-            rate("0.5"),
-            Vnd::from_const(600_000_000),
-            Vnd::from_const(300_000_000),
-            Decimal::ONE,
-        );
+        let f = capped(rate("0.5"), Vnd::from_const(600_000_000), Vnd::from_const(300_000_000), Decimal::ONE);
         assert_eq!(f.amount, Vnd::from_const(300_000_000));
-        assert!(
-            !f.cap_applied,
-            "at exactly the binding point the cap does not yet cut"
-        );
+        assert!(!f.cap_applied, "at exactly the binding point the cap does not yet cut");
     }
 
     #[test]
     fn rounds_toward_zero_and_binding_point_up() {
-        let f = capped(
-            rate("0.3"),
-            Vnd::from_const(1_000_000_001),
-            Vnd::from_const(1_000_000_000),
-            Decimal::ONE,
-        );
+        let f = capped(rate("0.3"), Vnd::from_const(1_000_000_001), Vnd::from_const(1_000_000_000), Decimal::ONE);
         assert_eq!(f.amount, Vnd::from_const(300_000_000));
         assert_eq!(f.cap_binds_above, Some(Vnd::from_const(3_333_333_334)));
     }
@@ -461,34 +369,15 @@ mod tests {
     #[test]
     fn multiplier_raises_cap_not_share() {
         let m: Decimal = "1.5".parse().unwrap();
-        let f = capped(
-            Rate::FULL,
-            Vnd::from_const(12_000_000),
-            Vnd::from_const(10_000_000),
-            m,
-        );
-        assert_eq!(
-            f.amount,
-            Vnd::from_const(12_000_000),
-            "never more than the cost"
-        );
-        let f = capped(
-            rate("0.5"),
-            Vnd::from_const(2_000_000_000),
-            Vnd::from_const(300_000_000),
-            m,
-        );
+        let f = capped(Rate::FULL, Vnd::from_const(12_000_000), Vnd::from_const(10_000_000), m);
+        assert_eq!(f.amount, Vnd::from_const(12_000_000), "never more than the cost");
+        let f = capped(rate("0.5"), Vnd::from_const(2_000_000_000), Vnd::from_const(300_000_000), m);
         assert_eq!(f.amount, Vnd::from_const(450_000_000));
     }
 
     #[test]
     fn zero_rate_has_no_binding_point() {
-        let f = capped(
-            rate("0"),
-            Vnd::from_const(5),
-            Vnd::from_const(3),
-            Decimal::ONE,
-        );
+        let f = capped(rate("0"), Vnd::from_const(5), Vnd::from_const(3), Decimal::ONE);
         assert_eq!(f.amount, Vnd::ZERO);
         assert_eq!(f.cap_binds_above, None);
     }

@@ -10,19 +10,14 @@ use time::{Date, Month};
 use crate::evaluate::Ctx;
 use crate::pack::{CommuneKind, ProvinceKind, SectorCondition};
 use crate::{
-    Citation, Comparison, Confidence, CriterionResult, Line, OldUnit, RulesError, SizeSector,
-    Status, Subject, Text, Used, Vnd,
+    Citation, Comparison, Confidence, CriterionResult, Line, OldUnit, RulesError, SizeSector, Status, Subject, Text,
+    Used, Vnd,
 };
 
 type R<T> = Result<T, RulesError>;
 
 fn cmp(what: &str, actual: impl Into<String>, op: &str, limit: impl Into<String>) -> Comparison {
-    Comparison {
-        what: what.to_owned(),
-        actual: actual.into(),
-        op: op.to_owned(),
-        limit: limit.into(),
-    }
+    Comparison { what: what.to_owned(), actual: actual.into(), op: op.to_owned(), limit: limit.into() }
 }
 
 fn from_bool(answer: Option<bool>) -> Status {
@@ -46,10 +41,7 @@ fn cite<T>(u: &Used<T>) -> (Citation, Confidence) {
 }
 
 fn fixed(document: &str, provision: &str) -> Citation {
-    Citation {
-        document: document.to_owned(),
-        provision: provision.to_owned(),
-    }
+    Citation { document: document.to_owned(), provision: provision.to_owned() }
 }
 
 /// Builds a result for the lines in `applies` (empty list in the result when it is every
@@ -63,31 +55,15 @@ fn result(
     compared: Vec<Comparison>,
     (citation, confidence): (Citation, Confidence),
 ) -> CriterionResult {
-    let lines = if applies.len() == ctx.lines.len() {
-        Vec::new()
-    } else {
-        applies.to_vec()
-    };
-    CriterionResult {
-        id: id.to_owned(),
-        status,
-        lines,
-        reason,
-        compared,
-        citation,
-        confidence,
-    }
+    let lines = if applies.len() == ctx.lines.len() { Vec::new() } else { applies.to_vec() };
+    CriterionResult { id: id.to_owned(), status, lines, reason, compared, citation, confidence }
 }
 
 /// The requested lines a criterion applies to: `None` if it applies to none of them.
 /// With no line requested yet, only general criteria (`line_specific == false`) apply.
 fn applies(ctx: &Ctx<'_>, line_specific: bool, pred: impl Fn(Line) -> bool) -> Option<Vec<Line>> {
     if ctx.lines.is_empty() {
-        return if line_specific {
-            None
-        } else {
-            Some(Vec::new())
-        };
+        return if line_specific { None } else { Some(Vec::new()) };
     }
     let v: Vec<Line> = ctx.lines.iter().copied().filter(|l| pred(*l)).collect();
     if v.is_empty() { None } else { Some(v) }
@@ -109,17 +85,11 @@ pub(crate) fn subject(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
         return Ok(None);
     };
     let union = ctx.p.need::<bool>("subject.union_of_cooperatives")?;
-    let sustainable = ctx
-        .p
-        .need::<bool>("subject.sustainable_production")?
-        .is_some_and(|u| u.value);
+    let sustainable = ctx.p.need::<bool>("subject.sustainable_production")?.is_some_and(|u| u.value);
     let union_ok = union.as_ref().is_some_and(|u| u.value);
     let source = match &union {
         Some(u) => cite(u),
-        None => (
-            fixed("Nghị định 45/2012/NĐ-CP", "Điều 1 khoản 2"),
-            Confidence::V,
-        ),
+        None => (fixed("Nghị định 45/2012/NĐ-CP", "Điều 1 khoản 2"), Confidence::V),
     };
     let accepted = if union_ok {
         "doanh nghiệp nhỏ và vừa, hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác, hộ kinh doanh"
@@ -142,28 +112,19 @@ pub(crate) fn subject(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
             vi.push_str(" Mô hình sản xuất sạch hơn/bền vững mở cho mọi cơ sở sản xuất công nghiệp, không giới hạn quy mô và địa bàn.");
             en.push_str(" The cleaner/sustainable-production model is open to any industrial establishment, with no size or location limit.");
         } else {
-            vi.push_str(" Mô hình sản xuất sạch hơn mở cho mọi cơ sở sản xuất công nghiệp, không giới hạn quy mô và địa bàn.");
+            vi.push_str(
+                " Mô hình sản xuất sạch hơn mở cho mọi cơ sở sản xuất công nghiệp, không giới hạn quy mô và địa bàn.",
+            );
             en.push_str(" The cleaner-production model is open to any industrial establishment, with no size or location limit.");
         }
     }
     let compared = vec![cmp("subject", actual, "∈", accepted)];
-    Ok(Some(result(
-        ctx,
-        "subject",
-        &lines,
-        status,
-        Text::new(vi, en),
-        compared,
-        source,
-    )))
+    Ok(Some(result(ctx, "subject", &lines, status, Text::new(vi, en), compared, source)))
 }
 
 /// The three size classes, smallest first.
-const CLASSES: [(&str, &str, &str); 3] = [
-    ("micro", "siêu nhỏ", "micro"),
-    ("small", "nhỏ", "small"),
-    ("medium", "vừa", "medium"),
-];
+const CLASSES: [(&str, &str, &str); 3] =
+    [("micro", "siêu nhỏ", "micro"), ("small", "nhỏ", "small"), ("medium", "vừa", "medium")];
 
 /// One class's limits on a date.
 pub(crate) struct Limits {
@@ -182,11 +143,7 @@ pub(crate) fn limits(ctx: &Ctx<'_>, group: SizeSector, class: &str) -> R<Option<
     let r = ctx.p.need::<Vnd>(&format!("sme.{g}.{class}.revenue"))?;
     let c = ctx.p.need::<Vnd>(&format!("sme.{g}.{class}.capital"))?;
     Ok(match (e, r, c) {
-        (Some(employees), Some(revenue), Some(capital)) => Some(Limits {
-            employees,
-            revenue,
-            capital,
-        }),
+        (Some(employees), Some(revenue), Some(capital)) => Some(Limits { employees, revenue, capital }),
         _ => None,
     })
 }
@@ -235,12 +192,7 @@ pub(crate) fn sme_size(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
             &lines,
             Status::Unknown,
             reason,
-            vec![cmp(
-                "size.sector_group",
-                "?",
-                "∈",
-                "agriculture_industry_construction, trade_services",
-            )],
+            vec![cmp("size.sector_group", "?", "∈", "agriculture_industry_construction, trade_services")],
             src,
         )));
     };
@@ -250,15 +202,7 @@ pub(crate) fn sme_size(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
             "The pack has no SME thresholds for this date (Decree 56/2009 is not in the pack): cannot decide.",
         );
         let src = (fixed("Nghị định 56/2009/NĐ-CP", "Điều 3"), Confidence::R);
-        return Ok(Some(result(
-            ctx,
-            "sme_size",
-            &lines,
-            Status::Unknown,
-            reason,
-            Vec::new(),
-            src,
-        )));
+        return Ok(Some(result(ctx, "sme_size", &lines, Status::Unknown, reason, Vec::new(), src)));
     };
     let mut found: Option<(&str, &str, Limits)> = None;
     for (id, vi, en) in CLASSES {
@@ -288,9 +232,8 @@ pub(crate) fn sme_size(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
         ),
         None => {
             // `medium` was moved only when found; rebuild it for display.
-            let medium = limits(ctx, group, "medium")?.ok_or_else(|| RulesError::BadPack {
-                id: "sme.medium".into(),
-            })?;
+            let medium =
+                limits(ctx, group, "medium")?.ok_or_else(|| RulesError::BadPack { id: "sme.medium".into() })?;
             match medium_fit {
                 Some(false) => (
                     Status::NotMet,
@@ -314,33 +257,16 @@ pub(crate) fn sme_size(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
     let compared = vec![
         cmp(
             "size.employees",
-            s.employees
-                .map_or_else(|| "?".to_owned(), |e| e.to_string()),
+            s.employees.map_or_else(|| "?".to_owned(), |e| e.to_string()),
             "≤",
             shown.employees.value.to_string(),
         ),
-        cmp(
-            "size.revenue",
-            fmt_opt(s.revenue),
-            "≤",
-            shown.revenue.value.to_string(),
-        ),
-        cmp(
-            "size.capital",
-            fmt_opt(s.capital),
-            "≤",
-            shown.capital.value.to_string(),
-        ),
+        cmp("size.revenue", fmt_opt(s.revenue), "≤", shown.revenue.value.to_string()),
+        cmp("size.capital", fmt_opt(s.capital), "≤", shown.capital.value.to_string()),
     ];
-    let conf = shown
-        .employees
-        .confidence
-        .min(shown.revenue.confidence)
-        .min(shown.capital.confidence);
+    let conf = shown.employees.confidence.min(shown.revenue.confidence).min(shown.capital.confidence);
     let src = (shown.employees.citation.clone(), conf);
-    Ok(Some(result(
-        ctx, "sme_size", &lines, status, reason, compared, src,
-    )))
+    Ok(Some(result(ctx, "sme_size", &lines, status, reason, compared, src)))
 }
 
 /// **Location** (not for the cleaner-production line). From 2025-10-15 (Decree 235/2025
@@ -356,26 +282,13 @@ pub(crate) fn location(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
     let loc = &ctx.app.location;
     if test.value == "2025" {
         let src = cite(test);
-        let cv = cmp(
-            "location.craft_village",
-            yes_no(loc.craft_village),
-            "=",
-            "có",
-        );
+        let cv = cmp("location.craft_village", yes_no(loc.craft_village), "=", "có");
         if loc.craft_village == Some(true) {
             let reason = Text::new(
                 "Cơ sở nằm trong làng nghề được UBND cấp tỉnh công nhận: đạt tiêu chí địa bàn.",
                 "Inside a craft village recognised by the provincial People's Committee: the location test is met.",
             );
-            return Ok(Some(result(
-                ctx,
-                "location",
-                &lines,
-                Status::Met,
-                reason,
-                vec![cv],
-                src,
-            )));
+            return Ok(Some(result(ctx, "location", &lines, Status::Met, reason, vec![cv], src)));
         }
         let (Some(c), Some(p)) = (ctx.commune, ctx.province) else {
             let reason = Text::new(
@@ -388,12 +301,7 @@ pub(crate) fn location(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
                 &lines,
                 Status::Unknown,
                 reason,
-                vec![cmp(
-                    "location.commune_code",
-                    "?",
-                    "∈",
-                    "xã, phường, đặc khu",
-                )],
+                vec![cmp("location.commune_code", "?", "∈", "xã, phường, đặc khu")],
                 src,
             )));
         };
@@ -421,14 +329,8 @@ pub(crate) fn location(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
             (CommuneKind::Phuong, false) => (
                 Status::Met,
                 Text::new(
-                    format!(
-                        "{} thuộc tỉnh {}: phường của tỉnh đạt tiêu chí địa bàn.",
-                        c.name, p.name
-                    ),
-                    format!(
-                        "{} in the province {}: a ward of a province meets the location test.",
-                        c.name, p.name
-                    ),
+                    format!("{} thuộc tỉnh {}: phường của tỉnh đạt tiêu chí địa bàn.", c.name, p.name),
+                    format!("{} in the province {}: a ward of a province meets the location test.", c.name, p.name),
                 ),
                 vec![unit],
             ),
@@ -463,9 +365,7 @@ pub(crate) fn location(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
                 ),
             },
         };
-        return Ok(Some(result(
-            ctx, "location", &lines, status, reason, compared, src,
-        )));
+        return Ok(Some(result(ctx, "location", &lines, status, reason, compared, src)));
     }
     // The 2012 test, from the declared pre-2025 unit.
     let src = cite(test);
@@ -542,15 +442,7 @@ fn grade1_ward(ctx: &Ctx<'_>, lines: &[Line], declared: Comparison) -> R<Criteri
             "Chưa có quy định chi tiết về phường đô thị loại 1 vào ngày này (Thông tư 46/2012 có hiệu lực từ 10/02/2013).",
             "No detailed rule for grade-1 city wards on this date (TT 46/2012 in force from 2013-02-10).",
         );
-        return Ok(result(
-            ctx,
-            "location",
-            lines,
-            Status::Unknown,
-            reason,
-            vec![declared],
-            cite(&ctx.location_test),
-        ));
+        return Ok(result(ctx, "location", lines, Status::Unknown, reason, vec![declared], cite(&ctx.location_test)));
     };
     let src = cite(&years);
     let threshold = i32::try_from(years.value)
@@ -574,36 +466,19 @@ fn grade1_ward(ctx: &Ctx<'_>, lines: &[Line], declared: Comparison) -> R<Criteri
             lines,
             Status::Unknown,
             reason,
-            vec![
-                declared,
-                cmp(
-                    "location.ward_converted_on",
-                    "?",
-                    "≥",
-                    threshold.to_string(),
-                ),
-            ],
+            vec![declared, cmp("location.ward_converted_on", "?", "≥", threshold.to_string())],
             src,
         ));
     };
     let ok = on >= threshold;
     let reason = if ok {
         Text::new(
-            format!(
-                "Phường được chuyển từ xã ngày {on}, chưa quá {} năm: đạt tiêu chí địa bàn.",
-                years.value
-            ),
-            format!(
-                "Ward converted from a commune on {on}, within {} years: the location test is met.",
-                years.value
-            ),
+            format!("Phường được chuyển từ xã ngày {on}, chưa quá {} năm: đạt tiêu chí địa bàn.", years.value),
+            format!("Ward converted from a commune on {on}, within {} years: the location test is met.", years.value),
         )
     } else {
         Text::new(
-            format!(
-                "Phường được chuyển từ xã ngày {on}, đã quá {} năm: không đạt tiêu chí địa bàn.",
-                years.value
-            ),
+            format!("Phường được chuyển từ xã ngày {on}, đã quá {} năm: không đạt tiêu chí địa bàn.", years.value),
             format!(
                 "Ward converted from a commune on {on}, more than {} years ago: the location test is not met.",
                 years.value
@@ -617,15 +492,7 @@ fn grade1_ward(ctx: &Ctx<'_>, lines: &[Line], declared: Comparison) -> R<Criteri
         lines,
         status,
         reason,
-        vec![
-            declared,
-            cmp(
-                "location.ward_converted_on",
-                on.to_string(),
-                "≥",
-                threshold.to_string(),
-            ),
-        ],
+        vec![declared, cmp("location.ward_converted_on", on.to_string(), "≥", threshold.to_string())],
         src,
     ))
 }
@@ -639,14 +506,8 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
         return Ok(None);
     };
     let Some(s) = ctx.app.sector.as_deref().and_then(|id| ctx.pack.sector(id)) else {
-        let reason = Text::new(
-            "Chưa chọn ngành, nghề sản xuất.",
-            "The production sector is not answered yet.",
-        );
-        let src = (
-            fixed("Nghị định 45/2012/NĐ-CP", "Điều 5 khoản 1"),
-            Confidence::V,
-        );
+        let reason = Text::new("Chưa chọn ngành, nghề sản xuất.", "The production sector is not answered yet.");
+        let src = (fixed("Nghị định 45/2012/NĐ-CP", "Điều 5 khoản 1"), Confidence::V);
         return Ok(Some(result(
             ctx,
             "sector",
@@ -658,12 +519,7 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
         )));
     };
     let src = (s.citation.clone(), s.confidence);
-    let mut compared = vec![cmp(
-        "sector",
-        s.id.clone(),
-        "∈",
-        "danh mục ngành nghề khuyến công",
-    )];
+    let mut compared = vec![cmp("sector", s.id.clone(), "∈", "danh mục ngành nghề khuyến công")];
     let (status, reason) = if !s.eligible {
         (
             Status::NotMet,
@@ -672,10 +528,7 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
                     "{}: không thuộc ngành, nghề được hưởng khuyến công (chỉ sản xuất công nghiệp – tiểu thủ công nghiệp).",
                     s.label_vi
                 ),
-                format!(
-                    "{}: not an eligible sector (only industrial and cottage-industry production).",
-                    s.label_en
-                ),
+                format!("{}: not an eligible sector (only industrial and cottage-industry production).", s.label_en),
             ),
         )
     } else if s.from > ctx.as_of {
@@ -696,12 +549,7 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
                 ),
             ),
             Some(SectorCondition::NoManualOrRingKiln) => {
-                compared.push(cmp(
-                    "fired_clay_manual_kiln",
-                    yes_no(ctx.app.fired_clay_manual_kiln),
-                    "=",
-                    "không",
-                ));
+                compared.push(cmp("fired_clay_manual_kiln", yes_no(ctx.app.fired_clay_manual_kiln), "=", "không"));
                 match ctx.app.fired_clay_manual_kiln {
                     Some(true) => (
                         Status::NotMet,
@@ -727,12 +575,7 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
                 }
             }
             Some(SectorCondition::DifficultAreaOnly) => {
-                compared.push(cmp(
-                    "location.difficult_area",
-                    yes_no(ctx.app.location.difficult_area),
-                    "=",
-                    "có",
-                ));
+                compared.push(cmp("location.difficult_area", yes_no(ctx.app.location.difficult_area), "=", "có"));
                 match ctx.app.location.difficult_area {
                     Some(true) => (
                         Status::Met,
@@ -759,20 +602,12 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
             }
         }
     };
-    Ok(Some(result(
-        ctx, "sector", &lines, status, reason, compared, src,
-    )))
+    Ok(Some(result(ctx, "sector", &lines, status, reason, compared, src)))
 }
 
 /// The request conditions that apply on the date, as (criterion id, parameter id, answer,
 /// line filter, reason when met, reason when not met, reason when unknown).
-type CondSpec = (
-    &'static str,
-    &'static str,
-    Option<bool>,
-    fn(Line) -> bool,
-    [&'static str; 6],
-);
+type CondSpec = (&'static str, &'static str, Option<bool>, fn(Line) -> bool, [&'static str; 6]);
 
 /// **Request conditions** — new equipment (TT 46/2012 Art. 4 cl. 4), technology new locally
 /// for a demonstration model (Art. 4 cl. 2), counterpart funding and no double funding
@@ -863,15 +698,7 @@ pub(crate) fn conditions(ctx: &Ctx<'_>) -> R<Vec<CriterionResult>> {
             _ => "conditions.technology_new_locally",
         };
         let compared = vec![cmp(path, yes_no(answer), "=", "có")];
-        out.push(result(
-            ctx,
-            id,
-            &lines,
-            status,
-            reason,
-            compared,
-            cite(&switch),
-        ));
+        out.push(result(ctx, id, &lines, status, reason, compared, cite(&switch)));
     }
     Ok(out)
 }
@@ -885,10 +712,7 @@ pub(crate) fn startup_area(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
     };
     let src = match ctx.p.need::<Vnd>("startup.cap")? {
         Some(u) => cite(&u),
-        None => (
-            fixed("Nghị định 45/2012/NĐ-CP", "Điều 4 khoản 2"),
-            Confidence::S,
-        ),
+        None => (fixed("Nghị định 45/2012/NĐ-CP", "Điều 4 khoản 2"), Confidence::S),
     };
     let area = ctx.app.location.difficult_area;
     let subject = ctx.app.subject;
@@ -896,13 +720,7 @@ pub(crate) fn startup_area(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
         cmp("location.difficult_area", yes_no(area), "=", "có"),
         cmp(
             "subject",
-            subject.map_or("?", |s| {
-                if s == Subject::Enterprise {
-                    "enterprise"
-                } else {
-                    "other"
-                }
-            }),
+            subject.map_or("?", |s| if s == Subject::Enterprise { "enterprise" } else { "other" }),
             "=",
             "enterprise",
         ),
@@ -937,13 +755,5 @@ pub(crate) fn startup_area(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
             ),
         ),
     };
-    Ok(Some(result(
-        ctx,
-        "startup_area",
-        &lines,
-        status,
-        reason,
-        compared,
-        src,
-    )))
+    Ok(Some(result(ctx, "startup_area", &lines, status, reason, compared, src)))
 }

@@ -7,8 +7,8 @@ use crate::amount::{self, Source};
 use crate::pack::{Commune, Layer, Province};
 use crate::params::Params;
 use crate::{
-    Application, Citation, Confidence, CriterionResult, Decision, Line, Outcome, PaperRef,
-    PriorityFact, RulePack, RulesError, Status, Subject, Text, Used, criteria, questions,
+    Application, Citation, Confidence, CriterionResult, Decision, Line, Outcome, PaperRef, PriorityFact, RulePack,
+    RulesError, Status, Subject, Text, Used, criteria, questions,
 };
 
 /// Everything the criteria and amounts read: the pack on the date, the answers, and what the
@@ -36,8 +36,7 @@ impl Ctx<'_> {
     /// A priority-area fact holds (difficult area or ethnic-minority area), which lets the
     /// dated priority multiplier apply.
     pub(crate) fn priority_area(&self) -> bool {
-        self.app.location.difficult_area == Some(true)
-            || self.app.priority.ethnic_minority_area == Some(true)
+        self.app.location.difficult_area == Some(true) || self.app.priority.ethnic_minority_area == Some(true)
     }
 }
 
@@ -66,11 +65,7 @@ pub(crate) fn local_layer<'a>(ctx: &Ctx<'a>) -> Result<Local<'a>, RulesError> {
             in_force.push(l);
         }
     }
-    if let Some(whole) = in_force
-        .iter()
-        .filter(|l| l.former_province.is_none())
-        .max_by_key(|l| ctx.p.layer_from(l))
-    {
+    if let Some(whole) = in_force.iter().filter(|l| l.former_province.is_none()).max_by_key(|l| ctx.p.layer_from(l)) {
         return Ok(Local::Layer(whole));
     }
     let none = || {
@@ -120,9 +115,7 @@ pub fn evaluate(pack: &RulePack, app: &Application, as_of: Date) -> Result<Decis
     let location_test = p
         .need::<String>("location.test")?
         .filter(|t| t.value == "2012" || t.value == "2025")
-        .ok_or_else(|| RulesError::BadPack {
-            id: "location.test".to_owned(),
-        })?;
+        .ok_or_else(|| RulesError::BadPack { id: "location.test".to_owned() })?;
     let commune = app.location.commune_code.and_then(|c| pack.commune(c));
     let province = commune.and_then(|c| pack.province(c.province_code));
     let ctx = Ctx {
@@ -145,11 +138,7 @@ pub fn evaluate(pack: &RulePack, app: &Application, as_of: Date) -> Result<Decis
     crits.extend(criteria::conditions(&ctx)?);
     crits.extend(criteria::startup_area(&ctx)?);
 
-    let statuses: Vec<(Line, Status)> = ctx
-        .lines
-        .iter()
-        .map(|l| (*l, line_status(&crits, *l)))
-        .collect();
+    let statuses: Vec<(Line, Status)> = ctx.lines.iter().map(|l| (*l, line_status(&crits, *l))).collect();
     let outcome = if statuses.is_empty() {
         Outcome::NeedMoreAnswers
     } else if statuses.iter().any(|(_, s)| *s == Status::Met) {
@@ -166,9 +155,7 @@ pub fn evaluate(pack: &RulePack, app: &Application, as_of: Date) -> Result<Decis
         support.push(amount::support(&ctx, *line, *status, Source::National)?);
         support.push(match &local {
             Local::Layer(l) => amount::support(&ctx, *line, *status, Source::Layer(l))?,
-            Local::None(why) | Local::AskFormer(why) => {
-                amount::no_layer(&ctx, *line, *status, why.clone())?
-            }
+            Local::None(why) | Local::AskFormer(why) => amount::no_layer(&ctx, *line, *status, why.clone())?,
         });
     }
 
@@ -222,10 +209,7 @@ fn fact(
         id: id.to_owned(),
         status,
         reason,
-        citation: Citation {
-            document: document.to_owned(),
-            provision: provision.to_owned(),
-        },
+        citation: Citation { document: document.to_owned(), provision: provision.to_owned() },
         confidence,
     }
 }
@@ -278,10 +262,7 @@ fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError> {
         fact(
             "ethnic_minority_owned",
             yes(a.priority.ethnic_minority_owned),
-            Text::new(
-                "Cơ sở do người dân tộc thiểu số làm chủ",
-                "Owned by a member of an ethnic minority",
-            ),
+            Text::new("Cơ sở do người dân tộc thiểu số làm chủ", "Owned by a member of an ethnic minority"),
             "Nghị định 235/2025/NĐ-CP",
             "Điều 1 (ưu tiên)",
             Confidence::S,
@@ -289,10 +270,7 @@ fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError> {
         fact(
             "ethnic_minority_workers",
             yes(a.priority.ethnic_minority_workers),
-            Text::new(
-                "Sử dụng lao động là người dân tộc thiểu số",
-                "Employs ethnic-minority workers",
-            ),
+            Text::new("Sử dụng lao động là người dân tộc thiểu số", "Employs ethnic-minority workers"),
             "Thông tư 64/2024/TT-BTC",
             "",
             Confidence::S,
@@ -341,14 +319,8 @@ fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError> {
             id: "local_materials".into(),
             status,
             reason: Text::new(
-                format!(
-                    "Nguyên liệu chính tại chỗ trên {} % giá trị đầu vào",
-                    limit.value
-                ),
-                format!(
-                    "Main inputs from the same province above {} % of input value",
-                    limit.value
-                ),
+                format!("Nguyên liệu chính tại chỗ trên {} % giá trị đầu vào", limit.value),
+                format!("Main inputs from the same province above {} % of input value", limit.value),
             ),
             citation: limit.citation,
             confidence: limit.confidence,

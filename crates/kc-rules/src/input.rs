@@ -268,12 +268,18 @@ impl Application {
         if let Some(code) = self.location.commune_code
             && pack.commune(code).is_none()
         {
-            return Err(invalid("location.commune_code", "mã xã/phường/đặc khu không có trong danh mục / unknown commune code"));
+            return Err(invalid(
+                "location.commune_code",
+                "mã xã/phường/đặc khu không có trong danh mục / unknown commune code",
+            ));
         }
         if let Some(former) = &self.location.former_province {
             let known = pack.provinces.iter().flat_map(|p| &p.formed_from).any(|f| &f.codename == former);
             if !known {
-                return Err(invalid("location.former_province", "tỉnh cũ không có trong danh mục / unknown former province"));
+                return Err(invalid(
+                    "location.former_province",
+                    "tỉnh cũ không có trong danh mục / unknown former province",
+                ));
             }
         }
         if let Some(sector) = &self.sector

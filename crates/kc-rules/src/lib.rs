@@ -24,14 +24,14 @@ mod tests;
 mod words;
 
 pub use decision::{
-    Basis, Comparison, CriterionResult, Decision, Fund, Hint, Outcome, PaperRef, PriorityFact,
-    Question, Reference, Status, SupportResult, Used,
+    Basis, Comparison, CriterionResult, Decision, Fund, Hint, Outcome, PaperRef, PriorityFact, Question, Reference,
+    Status, SupportResult, Used,
 };
 pub use error::RulesError;
 pub use evaluate::evaluate;
 pub use input::{
-    Application, ConditionAnswers, Line, LineRequest, LocationAnswers, OldUnit, PriorityAnswers,
-    SizeAnswers, SizeSector, Subject,
+    Application, ConditionAnswers, Line, LineRequest, LocationAnswers, OldUnit, PriorityAnswers, SizeAnswers,
+    SizeSector, Subject,
 };
 pub use money::{MAX_VND, MoneyError, Rate, RateError, Vnd};
 pub use pack::{Citation, Confidence, RulePack};

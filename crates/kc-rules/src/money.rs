@@ -53,13 +53,7 @@ impl Vnd {
     /// If `dong` is negative or above [`MAX_VND`].
     pub const fn from_const(dong: i64) -> Vnd {
         assert!(dong >= 0 && dong <= MAX_VND, "Vnd out of range");
-        Vnd(Decimal::from_parts(
-            (dong as u64 & 0xFFFF_FFFF) as u32,
-            ((dong as u64) >> 32) as u32,
-            0,
-            false,
-            0,
-        ))
+        Vnd(Decimal::from_parts((dong as u64 & 0xFFFF_FFFF) as u32, ((dong as u64) >> 32) as u32, 0, false, 0))
     }
 
     /// The amount as a decimal number of đồng.

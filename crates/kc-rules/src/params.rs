@@ -58,10 +58,7 @@ pub const PARAM_IDS: &[&str] = &[
 ];
 
 /// The words a `choice` parameter may hold, by parameter id. The data tests check them.
-pub const CHOICES: &[(&str, &[&str])] = &[
-    ("location.test", &["2012", "2025"]),
-    ("rounding.mode", &["toward_zero"]),
-];
+pub const CHOICES: &[(&str, &[&str])] = &[("location.test", &["2012", "2025"]), ("rounding.mode", &["toward_zero"])];
 
 /// The value of `param` on `date`, if any.
 fn value_at(param: &Param, date: Date) -> Option<&Value> {
@@ -73,13 +70,7 @@ fn bad(id: &str) -> RulesError {
 }
 
 fn used<T>(id: &str, v: &Value, value: T) -> Used<T> {
-    Used {
-        param: id.to_owned(),
-        value,
-        from: v.from,
-        citation: v.citation.clone(),
-        confidence: v.confidence,
-    }
+    Used { param: id.to_owned(), value, from: v.from, citation: v.citation.clone(), confidence: v.confidence }
 }
 
 /// Parses a value string as `T`; the error is `BadPack` naming `id`.
@@ -96,21 +87,14 @@ impl FromValue for Vnd {
 
 impl FromValue for Rate {
     fn parse_value(s: &str) -> Option<Rate> {
-        s.trim()
-            .parse::<Decimal>()
-            .ok()
-            .and_then(|d| Rate::new(d).ok())
+        s.trim().parse::<Decimal>().ok().and_then(|d| Rate::new(d).ok())
     }
 }
 
 impl FromValue for Decimal {
     /// A factor: a decimal greater than zero.
     fn parse_value(s: &str) -> Option<Decimal> {
-        s.trim()
-            .parse::<Decimal>()
-            .ok()
-            .filter(|d| *d > Decimal::ZERO)
-            .map(|d| d.normalize())
+        s.trim().parse::<Decimal>().ok().filter(|d| *d > Decimal::ZERO).map(|d| d.normalize())
     }
 }
 
@@ -137,15 +121,10 @@ impl FromValue for String {
 }
 
 /// Parses one parameter's value on `date`.
-pub(crate) fn typed<T: FromValue>(
-    param: &Param,
-    date: Date,
-) -> Result<Option<Used<T>>, RulesError> {
+pub(crate) fn typed<T: FromValue>(param: &Param, date: Date) -> Result<Option<Used<T>>, RulesError> {
     match value_at(param, date) {
         None => Ok(None),
-        Some(v) => T::parse_value(&v.value)
-            .map(|t| Some(used(&param.id, v, t)))
-            .ok_or_else(|| bad(&param.id)),
+        Some(v) => T::parse_value(&v.value).map(|t| Some(used(&param.id, v, t))).ok_or_else(|| bad(&param.id)),
     }
 }
 
@@ -182,11 +161,7 @@ impl<'a> Params<'a> {
 
     /// A parameter of a provincial layer: `None` when the layer does not set it or has no
     /// value on the date.
-    pub(crate) fn layer<T: FromValue>(
-        &self,
-        layer: &Layer,
-        id: &str,
-    ) -> Result<Option<Used<T>>, RulesError> {
+    pub(crate) fn layer<T: FromValue>(&self, layer: &Layer, id: &str) -> Result<Option<Used<T>>, RulesError> {
         match layer.params.iter().find(|p| p.id == id) {
             None => Ok(None),
             Some(p) => typed(p, self.as_of),
@@ -208,11 +183,6 @@ impl<'a> Params<'a> {
 
     /// The start of the layer's first value (for display).
     pub(crate) fn layer_from(&self, layer: &Layer) -> Option<Date> {
-        layer
-            .params
-            .iter()
-            .filter_map(|p| p.at(self.as_of))
-            .map(|v| v.from)
-            .max()
+        layer.params.iter().filter_map(|p| p.at(self.as_of)).map(|v| v.from).max()
     }
 }

@@ -11,8 +11,8 @@ use rust_decimal::Decimal;
 use crate::evaluate::{Ctx, applies_to};
 use crate::pack::{CommuneKind, ProvinceKind, SectorCondition};
 use crate::{
-    Basis, CriterionResult, Fund, Hint, Line, OldUnit, Question, RulesError, SizeSector, Status,
-    Subject, SupportResult, Text, criteria,
+    Basis, CriterionResult, Fund, Hint, Line, OldUnit, Question, RulesError, SizeSector, Status, Subject,
+    SupportResult, Text, criteria,
 };
 
 type R<T> = Result<T, RulesError>;
@@ -30,19 +30,14 @@ pub(crate) fn missing(
     ask_former: bool,
 ) -> R<Vec<Question>> {
     let app = ctx.app;
-    let alive: Vec<Line> = statuses
-        .iter()
-        .filter(|(_, s)| *s != Status::NotMet)
-        .map(|(l, _)| *l)
-        .collect();
+    let alive: Vec<Line> = statuses.iter().filter(|(_, s)| *s != Status::NotMet).map(|(l, _)| *l).collect();
     let all_failed = !statuses.is_empty() && alive.is_empty();
     let crit = |id: &str| crits.iter().find(|c| c.id == id);
     // A criterion is open when it is unknown and applies to a line still in play (or no
     // line is requested yet).
     let open = |id: &str| {
         crit(id).is_some_and(|c| {
-            c.status == Status::Unknown
-                && (statuses.is_empty() || alive.iter().any(|l| applies_to(c, *l)))
+            c.status == Status::Unknown && (statuses.is_empty() || alive.iter().any(|l| applies_to(c, *l)))
         })
     };
     let failed = |id: &str| crit(id).is_some_and(|c| c.status == Status::NotMet);
@@ -53,11 +48,7 @@ pub(crate) fn missing(
     // (question, criterion it can turn, relevant)
     let mut list: Vec<((String, Text), Option<&str>, bool)> = Vec::new();
     list.push((
-        q(
-            "lines",
-            "Cơ sở đề nghị hỗ trợ nội dung nào?",
-            "Which support lines do you ask for?",
-        ),
+        q("lines", "Cơ sở đề nghị hỗ trợ nội dung nào?", "Which support lines do you ask for?"),
         None,
         ctx.lines.is_empty(),
     ));
@@ -72,34 +63,55 @@ pub(crate) fn missing(
     ));
 
     let location_open = open("location");
-    let need_commune = loc.commune_code.is_none()
-        && ((test_2025 && location_open && loc.craft_village != Some(true)) || any_alive);
+    let need_commune =
+        loc.commune_code.is_none() && ((test_2025 && location_open && loc.craft_village != Some(true)) || any_alive);
     list.push((
-        q("location.commune_code", "Xã, phường, đặc khu nơi sản xuất quyết định tiêu chí địa bàn và mức hỗ trợ của địa phương.", "The commune of production decides the location test and the local levels."),
+        q(
+            "location.commune_code",
+            "Xã, phường, đặc khu nơi sản xuất quyết định tiêu chí địa bàn và mức hỗ trợ của địa phương.",
+            "The commune of production decides the location test and the local levels.",
+        ),
         Some("location"),
         need_commune,
     ));
     list.push((
-        q("location.old_unit", "Trước 15/10/2025, loại địa bàn (xã, thị trấn, thị xã, phường...) quyết định tiêu chí địa bàn.", "Before 2025-10-15 the kind of place decides the location test."),
+        q(
+            "location.old_unit",
+            "Trước 15/10/2025, loại địa bàn (xã, thị trấn, thị xã, phường...) quyết định tiêu chí địa bàn.",
+            "Before 2025-10-15 the kind of place decides the location test.",
+        ),
         Some("location"),
         !test_2025 && location_open && loc.old_unit.is_none(),
     ));
     list.push((
-        q("location.ward_converted_on", "Phường của thành phố loại 1: ngày chuyển từ xã thành phường quyết định tiêu chí địa bàn.", "A ward of a grade-1 city: the date it became a ward decides the location test."),
+        q(
+            "location.ward_converted_on",
+            "Phường của thành phố loại 1: ngày chuyển từ xã thành phường quyết định tiêu chí địa bàn.",
+            "A ward of a grade-1 city: the date it became a ward decides the location test.",
+        ),
         Some("location"),
-        !test_2025 && location_open && loc.old_unit == Some(OldUnit::PhuongCityGrade1) && loc.ward_converted_on.is_none(),
+        !test_2025
+            && location_open
+            && loc.old_unit == Some(OldUnit::PhuongCityGrade1)
+            && loc.ward_converted_on.is_none(),
     ));
     let city_ward = ctx.commune.is_some_and(|c| c.kind == CommuneKind::Phuong)
-        && ctx
-            .province
-            .is_some_and(|p| p.kind == ProvinceKind::ThanhPhoTrucThuocTrungUong);
+        && ctx.province.is_some_and(|p| p.kind == ProvinceKind::ThanhPhoTrucThuocTrungUong);
     list.push((
-        q("location.craft_village", "Phường của thành phố trực thuộc trung ương chỉ đạt khi nằm trong làng nghề được UBND tỉnh công nhận.", "A ward of a centrally-run city qualifies only inside a recognised craft village."),
+        q(
+            "location.craft_village",
+            "Phường của thành phố trực thuộc trung ương chỉ đạt khi nằm trong làng nghề được UBND tỉnh công nhận.",
+            "A ward of a centrally-run city qualifies only inside a recognised craft village.",
+        ),
         Some("location"),
         test_2025 && location_open && city_ward && loc.craft_village.is_none(),
     ));
     list.push((
-        q("location.former_province", "Tỉnh đã hợp nhất: nghị quyết của tỉnh cũ nơi sản xuất quyết định mức hỗ trợ địa phương.", "A merged province: the former province's resolution decides the local levels."),
+        q(
+            "location.former_province",
+            "Tỉnh đã hợp nhất: nghị quyết của tỉnh cũ nơi sản xuất quyết định mức hỗ trợ địa phương.",
+            "A merged province: the former province's resolution decides the local levels.",
+        ),
         None,
         ask_former && any_alive && loc.former_province.is_none(),
     ));
@@ -112,11 +124,7 @@ pub(crate) fn missing(
         Some("sector"),
         app.sector.is_none(),
     ));
-    let cond = app
-        .sector
-        .as_deref()
-        .and_then(|s| ctx.pack.sector(s))
-        .and_then(|s| s.condition);
+    let cond = app.sector.as_deref().and_then(|s| ctx.pack.sector(s)).and_then(|s| s.condition);
     list.push((
         q(
             "fired_clay_manual_kiln",
@@ -126,24 +134,22 @@ pub(crate) fn missing(
         Some("sector"),
         cond == Some(SectorCondition::NoManualOrRingKiln) && app.fired_clay_manual_kiln.is_none(),
     ));
-    let uplift = ctx
-        .p
-        .need::<Decimal>("priority.cap_multiplier")?
-        .is_some_and(|m| m.value > Decimal::ONE);
+    let uplift = ctx.p.need::<Decimal>("priority.cap_multiplier")?.is_some_and(|m| m.value > Decimal::ONE);
     let amount_lines = support.iter().any(|s| {
         s.fund == Fund::National
             && s.status != Status::NotMet
-            && matches!(
-                s.basis,
-                Basis::Computed | Basis::NeedCost | Basis::CeilingOnly
-            )
+            && matches!(s.basis, Basis::Computed | Basis::NeedCost | Basis::CeilingOnly)
     });
     let need_area = app.location.difficult_area.is_none()
         && ((cond == Some(SectorCondition::DifficultAreaOnly) && open("sector"))
             || open("startup_area")
             || (uplift && amount_lines && app.priority.ethnic_minority_area != Some(true)));
     list.push((
-        q("location.difficult_area", "Địa bàn có điều kiện kinh tế – xã hội khó khăn quyết định một số nội dung hỗ trợ và mức ưu tiên.", "A difficult area decides some lines and the priority level."),
+        q(
+            "location.difficult_area",
+            "Địa bàn có điều kiện kinh tế – xã hội khó khăn quyết định một số nội dung hỗ trợ và mức ưu tiên.",
+            "A difficult area decides some lines and the priority level.",
+        ),
         Some("sector"),
         need_area,
     ));
@@ -154,9 +160,7 @@ pub(crate) fn missing(
     let medium = match (enterprise && sme_open, group) {
         (false, _) => None,
         (true, Some(g)) => criteria::limits(ctx, g, "medium")?,
-        (true, None) => {
-            criteria::limits(ctx, SizeSector::AgricultureIndustryConstruction, "medium")?
-        }
+        (true, None) => criteria::limits(ctx, SizeSector::AgricultureIndustryConstruction, "medium")?,
     };
     list.push((
         q(
@@ -184,11 +188,7 @@ pub(crate) fn missing(
             "Last year's revenue (leave empty if none yet) decides the enterprise size.",
         ),
         Some("sme_size"),
-        enterprise
-            && sme_open
-            && thresholds
-            && app.size.revenue.is_none()
-            && app.size.capital.is_none(),
+        enterprise && sme_open && thresholds && app.size.revenue.is_none() && app.size.capital.is_none(),
     ));
     let revenue_over = match (&medium, app.size.revenue) {
         (Some(m), Some(r)) => r > m.revenue.value,
@@ -208,8 +208,7 @@ pub(crate) fn missing(
         let results: Vec<&SupportResult> = support.iter().filter(|s| s.line == *line).collect();
         let need = results.iter().any(|s| s.basis == Basis::NeedCost);
         let cost_missing = app.line(*line).and_then(|r| r.cost).is_none();
-        let per_learner_only =
-            *line == Line::Training && results.iter().all(|s| s.rate.is_none() && s.cap.is_none());
+        let per_learner_only = *line == Line::Training && results.iter().all(|s| s.rate.is_none() && s.cap.is_none());
         if need && cost_missing && !per_learner_only {
             list.push((
                 q(
@@ -264,11 +263,7 @@ pub(crate) fn missing(
             "The establishment must commit to fund the rest.",
         ),
     ] {
-        list.push((
-            q(id, vi, en),
-            Some(crit_id),
-            answer.is_none() && open(crit_id),
-        ));
+        list.push((q(id, vi, en), Some(crit_id), answer.is_none() && open(crit_id)));
     }
 
     Ok(list
@@ -279,67 +274,53 @@ pub(crate) fn missing(
 }
 
 fn hint(id: &str, vi: String, en: String) -> Hint {
-    Hint {
-        id: id.to_owned(),
-        text: Text::new(vi, en),
-    }
+    Hint { id: id.to_owned(), text: Text::new(vi, en) }
 }
 
 /// Counterfactuals the applicant can act on.
-pub(crate) fn hints(
-    ctx: &Ctx<'_>,
-    crits: &[CriterionResult],
-    support: &[SupportResult],
-) -> R<Vec<Hint>> {
+pub(crate) fn hints(ctx: &Ctx<'_>, crits: &[CriterionResult], support: &[SupportResult]) -> R<Vec<Hint>> {
     let app = ctx.app;
     let mut out = Vec::new();
     let status = |id: &str| crits.iter().find(|c| c.id == id).map(|c| c.status);
-    for s in support
-        .iter()
-        .filter(|s| s.basis == Basis::Computed && s.status != Status::NotMet)
-    {
+    for s in support.iter().filter(|s| s.basis == Basis::Computed && s.status != Status::NotMet) {
         let (Some(cap), Some(above)) = (&s.cap, s.cap_binds_above) else {
             continue;
         };
-        let fund_vi = if s.fund == Fund::National {
-            "quốc gia"
-        } else {
-            "địa phương"
-        };
-        let fund_en = if s.fund == Fund::National {
-            "national"
-        } else {
-            "local"
-        };
+        let fund_vi = if s.fund == Fund::National { "quốc gia" } else { "địa phương" };
+        let fund_en = if s.fund == Fund::National { "national" } else { "local" };
         let cap_value = s.amount.filter(|_| s.cap_applied).unwrap_or(cap.value);
         if s.cap_applied {
             out.push(hint(
                 "cap_binds",
-                format!("Chi phí trên {above} không làm tăng hỗ trợ {fund_vi} cho {}: mức tối đa {cap_value} đã áp dụng.", line_vi(s.line)),
-                format!("Costs above {above} add nothing to the {fund_en} support for {}: the {cap_value} cap binds.", line_en(s.line)),
+                format!(
+                    "Chi phí trên {above} không làm tăng hỗ trợ {fund_vi} cho {}: mức tối đa {cap_value} đã áp dụng.",
+                    line_vi(s.line)
+                ),
+                format!(
+                    "Costs above {above} add nothing to the {fund_en} support for {}: the {cap_value} cap binds.",
+                    line_en(s.line)
+                ),
             ));
         } else if let Some(amount) = s.amount {
             let top =
-                crate::Vnd::from_decimal_toward_zero(cap.value.as_decimal() * s.multiplier.value)
-                    .unwrap_or(cap.value);
+                crate::Vnd::from_decimal_toward_zero(cap.value.as_decimal() * s.multiplier.value).unwrap_or(cap.value);
             out.push(hint(
                 "cap_room",
-                format!("Hỗ trợ {fund_vi} hiện là {amount}; tăng theo chi phí đến {top} khi chi phí đạt {above}.", ),
-                format!("The {fund_en} support is {amount} now; it grows with the cost up to {top} at a cost of {above}."),
+                format!("Hỗ trợ {fund_vi} hiện là {amount}; tăng theo chi phí đến {top} khi chi phí đạt {above}.",),
+                format!(
+                    "The {fund_en} support is {amount} now; it grows with the cost up to {top} at a cost of {above}."
+                ),
             ));
         }
     }
     if ctx.lines.contains(&Line::Machinery) && !ctx.lines.contains(&Line::TechnologyLine) {
-        let national = support
-            .iter()
-            .find(|s| s.line == Line::Machinery && s.fund == Fund::National && s.cap_applied);
+        let national = support.iter().find(|s| s.line == Line::Machinery && s.fund == Fund::National && s.cap_applied);
         let factor = ctx.p.opt::<Decimal>("technology_line.cap_multiplier")?;
         if let (Some(s), Some(f)) = (national, factor)
             && f.value > Decimal::ONE
             && let Some(cap) = &s.cap
         {
-            let line_cap = crate::Vnd::from_decimal_toward_zero(cap.value.as_decimal() * f.value)
-                .unwrap_or(cap.value);
+            let line_cap = crate::Vnd::from_decimal_toward_zero(cap.value.as_decimal() * f.value).unwrap_or(cap.value);
             out.push(hint(
                 "technology_line_cap",
                 format!(
@@ -352,9 +333,7 @@ pub(crate) fn hints(
     }
     if ctx.location_test.value == "2025" {
         let city_ward = ctx.commune.is_some_and(|c| c.kind == CommuneKind::Phuong)
-            && ctx
-                .province
-                .is_some_and(|p| p.kind == ProvinceKind::ThanhPhoTrucThuocTrungUong);
+            && ctx.province.is_some_and(|p| p.kind == ProvinceKind::ThanhPhoTrucThuocTrungUong);
         if city_ward && app.location.craft_village != Some(true) {
             out.push(hint(
                 "city_ward_craft_village",
@@ -363,9 +342,7 @@ pub(crate) fn hints(
             ));
         }
     }
-    if app.subject == Some(Subject::UnionOfCooperatives)
-        && status("subject") == Some(Status::NotMet)
-    {
+    if app.subject == Some(Subject::UnionOfCooperatives) && status("subject") == Some(Status::NotMet) {
         out.push(hint(
             "union_from_2025",
             "Liên hiệp hợp tác xã là đối tượng khuyến công từ ngày 15/10/2025 (Nghị định 235/2025); các hợp tác xã thành viên có thể đề nghị riêng.".into(),
@@ -375,8 +352,10 @@ pub(crate) fn hints(
     if status("sme_size") == Some(Status::NotMet) {
         out.push(hint(
             "large_enterprise",
-            "Doanh nghiệp lớn chỉ có thể được hỗ trợ qua mô hình thí điểm sản xuất sạch hơn (không giới hạn quy mô).".into(),
-            "A large enterprise can be supported only through the cleaner-production pilot model (no size limit).".into(),
+            "Doanh nghiệp lớn chỉ có thể được hỗ trợ qua mô hình thí điểm sản xuất sạch hơn (không giới hạn quy mô)."
+                .into(),
+            "A large enterprise can be supported only through the cleaner-production pilot model (no size limit)."
+                .into(),
         ));
     }
     let sector = app.sector.as_deref().and_then(|s| ctx.pack.sector(s));
@@ -405,15 +384,11 @@ pub(crate) fn hints(
             "Mining and mineral processing is supported only in areas with difficult socio-economic conditions.".into(),
         ));
     }
-    let failed_conditions: Vec<&str> = [
-        "counterpart_funding",
-        "equipment_new",
-        "no_double_funding",
-        "technology_new_locally",
-    ]
-    .into_iter()
-    .filter(|id| status(id) == Some(Status::NotMet))
-    .collect();
+    let failed_conditions: Vec<&str> =
+        ["counterpart_funding", "equipment_new", "no_double_funding", "technology_new_locally"]
+            .into_iter()
+            .filter(|id| status(id) == Some(Status::NotMet))
+            .collect();
     if !failed_conditions.is_empty() {
         out.push(hint(
             "conditions",

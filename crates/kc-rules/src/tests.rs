@@ -11,8 +11,8 @@ use time::macros::date;
 use crate::amount::capped;
 use crate::pack::{Commune, CommuneKind, Kind, Param, Province, ProvinceKind, Sector, Value};
 use crate::{
-    Application, Basis, Citation, Confidence, Decision, Fund, Line, LineRequest, Outcome, Rate,
-    RulePack, Subject, Vnd, evaluate,
+    Application, Basis, Citation, Confidence, Decision, Fund, Line, LineRequest, Outcome, Rate, RulePack, Subject, Vnd,
+    evaluate,
 };
 
 fn param(id: &str, kind: Kind, values: &[(Date, &str)]) -> Param {
@@ -26,10 +26,7 @@ fn param(id: &str, kind: Kind, values: &[(Date, &str)]) -> Param {
             .map(|(from, v)| Value {
                 from: *from,
                 value: (*v).to_owned(),
-                citation: Citation {
-                    document: "test".into(),
-                    provision: String::new(),
-                },
+                citation: Citation { document: "test".into(), provision: String::new() },
                 confidence: Confidence::V,
                 note: None,
             })
@@ -48,27 +45,11 @@ fn synthetic_pack(rate: &str, cap: &str) -> RulePack {
         params.insert(p.id.clone(), p);
     };
     add(param("subject.rules_start", Kind::Bool, &[(START, "true")]));
-    add(param(
-        "subject.union_of_cooperatives",
-        Kind::Bool,
-        &[(START, "false")],
-    ));
-    add(param(
-        "subject.sustainable_production",
-        Kind::Bool,
-        &[(START, "false")],
-    ));
+    add(param("subject.union_of_cooperatives", Kind::Bool, &[(START, "false")]));
+    add(param("subject.sustainable_production", Kind::Bool, &[(START, "false")]));
     add(param("location.test", Kind::Choice, &[(START, "2025")]));
-    add(param(
-        "rounding.mode",
-        Kind::Choice,
-        &[(START, "toward_zero")],
-    ));
-    add(param(
-        "priority.cap_multiplier",
-        Kind::Factor,
-        &[(START, "1.5")],
-    ));
+    add(param("rounding.mode", Kind::Choice, &[(START, "toward_zero")]));
+    add(param("priority.cap_multiplier", Kind::Factor, &[(START, "1.5")]));
     add(param("machinery.rate", Kind::Rate, &[(START, rate)]));
     add(param("machinery.cap", Kind::Vnd, &[(START, cap)]));
     for id in [
@@ -79,16 +60,8 @@ fn synthetic_pack(rate: &str, cap: &str) -> RulePack {
     ] {
         add(param(id, Kind::Bool, &[(START, "true")]));
     }
-    add(param(
-        "priority.local_materials_percent",
-        Kind::Count,
-        &[(START, "50")],
-    ));
-    add(param(
-        "priority.labour_intensive_workers",
-        Kind::Count,
-        &[(START, "50")],
-    ));
+    add(param("priority.local_materials_percent", Kind::Count, &[(START, "50")]));
+    add(param("priority.labour_intensive_workers", Kind::Count, &[(START, "50")]));
     RulePack {
         id: "test".into(),
         params,
@@ -101,12 +74,7 @@ fn synthetic_pack(rate: &str, cap: &str) -> RulePack {
             formed_from: Vec::new(),
             merger_confidence: Confidence::S,
         }],
-        communes: vec![Commune {
-            code: 10,
-            name: "Xã Một".into(),
-            kind: CommuneKind::Xa,
-            province_code: 1,
-        }],
+        communes: vec![Commune { code: 10, name: "Xã Một".into(), kind: CommuneKind::Xa, province_code: 1 }],
         sectors: vec![Sector {
             id: "food_processing".into(),
             label_vi: "Chế biến thực phẩm".into(),
@@ -115,10 +83,7 @@ fn synthetic_pack(rate: &str, cap: &str) -> RulePack {
             from: START,
             condition: None,
             priority: false,
-            citation: Citation {
-                document: "test".into(),
-                provision: String::new(),
-            },
+            citation: Citation { document: "test".into(), provision: String::new() },
             confidence: Confidence::V,
         }],
         papers: Vec::new(),
@@ -127,11 +92,7 @@ fn synthetic_pack(rate: &str, cap: &str) -> RulePack {
 
 fn app(cost: Vnd, difficult: Option<bool>) -> Application {
     let mut a = Application {
-        lines: vec![LineRequest {
-            line: Line::Machinery,
-            cost: Some(cost),
-            learners: None,
-        }],
+        lines: vec![LineRequest { line: Line::Machinery, cost: Some(cost), learners: None }],
         subject: Some(Subject::HouseholdBusiness),
         sector: Some("food_processing".into()),
         ..Application::default()
@@ -145,21 +106,13 @@ fn app(cost: Vnd, difficult: Option<bool>) -> Application {
 }
 
 fn national(d: &Decision) -> &crate::SupportResult {
-    d.support
-        .iter()
-        .find(|s| s.fund == Fund::National)
-        .expect("a national result")
+    d.support.iter().find(|s| s.fund == Fund::National).expect("a national result")
 }
 
 #[test]
 fn synthetic_machinery_example() {
     let pack = synthetic_pack("0.5", "300000000");
-    let d = evaluate(
-        &pack,
-        &app(Vnd::from_const(700_000_000), Some(false)),
-        TODAY,
-    )
-    .unwrap();
+    let d = evaluate(&pack, &app(Vnd::from_const(700_000_000), Some(false)), TODAY).unwrap();
     assert_eq!(d.outcome, Outcome::Eligible);
     let n = national(&d);
     assert_eq!(n.basis, Basis::Computed);
@@ -176,10 +129,7 @@ fn synthetic_priority_uplift_and_question() {
     assert_eq!(national(&d).amount, Some(Vnd::from_const(450_000_000)));
     let d = evaluate(&pack, &app(Vnd::from_const(900_000_000), None), TODAY).unwrap();
     assert_eq!(national(&d).amount, Some(Vnd::from_const(300_000_000)));
-    assert!(
-        d.missing.iter().any(|q| q.id == "location.difficult_area"),
-        "an uplift in force makes the area matter"
-    );
+    assert!(d.missing.iter().any(|q| q.id == "location.difficult_area"), "an uplift in force makes the area matter");
 }
 
 #[test]
@@ -187,21 +137,11 @@ fn missing_required_param_is_bad_pack() {
     let mut pack = synthetic_pack("0.5", "300000000");
     pack.params.remove("location.test");
     let e = evaluate(&pack, &app(Vnd::from_const(1), None), TODAY).unwrap_err();
-    assert_eq!(
-        e,
-        crate::RulesError::BadPack {
-            id: "location.test".into()
-        }
-    );
+    assert_eq!(e, crate::RulesError::BadPack { id: "location.test".into() });
     let mut pack = synthetic_pack("0.5", "300000000");
     pack.params.get_mut("machinery.cap").unwrap().values[0].value = "lots".into();
     let e = evaluate(&pack, &app(Vnd::from_const(1), None), TODAY).unwrap_err();
-    assert_eq!(
-        e,
-        crate::RulesError::BadPack {
-            id: "machinery.cap".into()
-        }
-    );
+    assert_eq!(e, crate::RulesError::BadPack { id: "machinery.cap".into() });
 }
 
 #[test]

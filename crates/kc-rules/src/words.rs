@@ -387,7 +387,10 @@ mod tests {
             (150_000_001, "một trăm năm mươi triệu không trăm linh một đồng"),
             (300_000_000, "ba trăm triệu đồng"),
             (450_000_000, "bốn trăm năm mươi triệu đồng"),
-            (999_999_999, "chín trăm chín mươi chín triệu chín trăm chín mươi chín nghìn chín trăm chín mươi chín đồng"),
+            (
+                999_999_999,
+                "chín trăm chín mươi chín triệu chín trăm chín mươi chín nghìn chín trăm chín mươi chín đồng",
+            ),
             (1_000_000_000, "một tỷ đồng"),
             (1_000_000_001, "một tỷ không trăm linh một đồng"),
             (1_005_000_000, "một tỷ không trăm linh năm triệu đồng"),

@@ -30,7 +30,9 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
             "--rows" => rows = it.next().context("--rows needs a number")?.parse()?,
             // Reuse the release binary already built (e.g. while the tree does not build).
             "--no-build" => build = false,
-            other => anyhow::bail!("unknown argument {other:?}; usage: cargo xtask bench-export [--rows N] [--no-build]"),
+            other => {
+                anyhow::bail!("unknown argument {other:?}; usage: cargo xtask bench-export [--rows N] [--no-build]")
+            }
         }
     }
     if build {
@@ -47,7 +49,10 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
 
 fn server_cmd(bin: &PathBuf, db_url: &str) -> Command {
     let mut c = Command::new(bin);
-    c.env("KC_DATABASE_URL", db_url).env("KC_STATIC_DIR", "/nonexistent").env_remove("KC_CONFIG").env("RUST_LOG", "warn");
+    c.env("KC_DATABASE_URL", db_url)
+        .env("KC_STATIC_DIR", "/nonexistent")
+        .env_remove("KC_CONFIG")
+        .env("RUST_LOG", "warn");
     c
 }
 
@@ -65,7 +70,10 @@ fn bench(bin: &PathBuf, dir: &std::path::Path, rows: usize) -> anyhow::Result<()
     anyhow::ensure!(status.success(), "creating the admin failed");
 
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let child = server_cmd(bin, &db_url).args(["serve", "--bind", &format!("127.0.0.1:{port}")]).stderr(Stdio::null()).spawn()?;
+    let child = server_cmd(bin, &db_url)
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .stderr(Stdio::null())
+        .spawn()?;
     let server = Server(child);
     let pid = server.0.id();
     wait_ready(port)?;
@@ -80,7 +88,11 @@ fn bench(bin: &PathBuf, dir: &std::path::Path, rows: usize) -> anyhow::Result<()
         let took = t.elapsed();
         anyhow::ensure!(status == 200, "{path}: HTTP {status}");
         let peak_kb = vm_kb(pid, "VmHWM")?;
-        let lines = if path.ends_with(".csv") { format!(", {} lines", body.iter().filter(|b| **b == b'\n').count()) } else { String::new() };
+        let lines = if path.ends_with(".csv") {
+            format!(", {} lines", body.iter().filter(|b| **b == b'\n').count())
+        } else {
+            String::new()
+        };
         let peak_mb = f64::from(u32::try_from(peak_kb)?) / 1024.0;
         println!(
             "{path}: {:.2} s (target {} s), {:.1} MB body{lines}, peak RSS {peak_mb:.1} MB (target 200 MB)",
@@ -156,7 +168,13 @@ fn http(port: u16, method: &str, path: &str, cookie: &str, form: Option<&str>) -
     Ok((status, body))
 }
 
-fn request(port: u16, method: &str, path: &str, cookie: &str, form: Option<&str>) -> anyhow::Result<(u16, String, Vec<u8>)> {
+fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    cookie: &str,
+    form: Option<&str>,
+) -> anyhow::Result<(u16, String, Vec<u8>)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(120)))?;
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");

@@ -11,8 +11,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -134,7 +134,9 @@ fn bench(label: &str, exe: &PathBuf, database_url: &str, o: &Options) -> anyhow:
     let elapsed = started.elapsed();
     let loaded_rss = rss_kib(pid)?;
     latencies.sort_unstable();
-    let pct = |p: usize| latencies.get((latencies.len() * p / 100).min(latencies.len().saturating_sub(1))).copied().unwrap_or(0);
+    let pct = |p: usize| {
+        latencies.get((latencies.len() * p / 100).min(latencies.len().saturating_sub(1))).copied().unwrap_or(0)
+    };
     let per_sec = u128::try_from(latencies.len()).unwrap_or(0) * 1_000_000 / elapsed.as_micros().max(1);
     println!("== kc-server on {label} ({} submissions, {} connections)", latencies.len(), o.concurrency);
     println!("   submits/s     {per_sec}");

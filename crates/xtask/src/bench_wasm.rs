@@ -71,10 +71,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     let out = target.join("bench-wasm");
     std::fs::create_dir_all(&out)?;
     run_cmd(
-        Command::new("wasm-bindgen")
-            .args(["--target", "nodejs", "--no-typescript", "--out-dir"])
-            .arg(&out)
-            .arg(&wasm),
+        Command::new("wasm-bindgen").args(["--target", "nodejs", "--no-typescript", "--out-dir"]).arg(&out).arg(&wasm),
     )?;
     let script = out.join("run.cjs");
     std::fs::write(&script, SCRIPT)?;

@@ -195,7 +195,11 @@ fn report(dist: &Path) -> anyhow::Result<()> {
     let (css_raw, css_gz) = (std::fs::metadata(&css)?.len(), gzipped(&css)?);
     println!("{:<22} {:>10} {:>10}", "css (inlined in loader)", kb(css_raw), kb(css_gz));
     println!("{:<22} {:>10} {:>10}", "total", kb(raw_total), kb(gz_total));
-    println!("budget {} gzipped (aim 150 KB): {}", kb(BUDGET_GZ), if gz_total <= BUDGET_GZ { "within" } else { "OVER" });
+    println!(
+        "budget {} gzipped (aim 150 KB): {}",
+        kb(BUDGET_GZ),
+        if gz_total <= BUDGET_GZ { "within" } else { "OVER" }
+    );
     anyhow::ensure!(gz_total <= BUDGET_GZ, "the widget bundle is over budget");
     Ok(())
 }

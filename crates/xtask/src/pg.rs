@@ -43,9 +43,8 @@ pub(crate) fn start() -> anyhow::Result<Postgres> {
         &["-D", &format!("{dir}/data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
     ))
     .context("initdb")?;
-    let options = format!(
-        "-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=64MB"
-    );
+    let options =
+        format!("-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=64MB");
     run_quiet(&mut as_postgres(
         as_root,
         "pg_ctl",
@@ -101,12 +100,7 @@ fn as_postgres(as_root: bool, tool: &str, args: &[&str]) -> Command {
 
 fn run_quiet(cmd: &mut Command) -> anyhow::Result<()> {
     let out = cmd.output().with_context(|| format!("{cmd:?}"))?;
-    anyhow::ensure!(
-        out.status.success(),
-        "{cmd:?} failed: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    anyhow::ensure!(out.status.success(), "{cmd:?} failed: {}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
     Ok(())
 }
 

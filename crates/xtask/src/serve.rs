@@ -10,10 +10,7 @@ use crate::{dist, root, run_cmd};
 const BIND: &str = "127.0.0.1:8080";
 
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    let bind = args
-        .windows(2)
-        .find(|w| w[0] == "--bind")
-        .map_or(BIND.to_owned(), |w| w[1].clone());
+    let bind = args.windows(2).find(|w| w[0] == "--bind").map_or(BIND.to_owned(), |w| w[1].clone());
     let dist = dist::build()?;
     let data = root().join("data");
     std::fs::create_dir_all(&data)?;

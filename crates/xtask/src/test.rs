@@ -28,9 +28,7 @@ pub(crate) fn run(_args: &[String]) -> anyhow::Result<()> {
 
     step("native tests");
     run_cmd(
-        Command::new("cargo")
-            .args(["test", "--workspace", "--locked"])
-            .env("KC_TEST_POSTGRES_URL", &postgres.url),
+        Command::new("cargo").args(["test", "--workspace", "--locked"]).env("KC_TEST_POSTGRES_URL", &postgres.url),
     )?;
 
     step("golden cases in wasm32 (Node)");

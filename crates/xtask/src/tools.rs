@@ -14,12 +14,7 @@ pub(crate) const WASM_BINDGEN_VERSION: &str = "0.2.130";
 
 /// True when `cmd args…` runs and exits 0.
 fn succeeds(cmd: &str, args: &[&str]) -> bool {
-    Command::new(cmd)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    Command::new(cmd).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
 /// The standard output of `cmd args…`, if it runs.

@@ -4,13 +4,13 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
+use axum::Router;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::Router;
 use kc_api::{ErrorBody, Receipt, ReviewState, StatusView, Submission};
 use kc_rules::{Line, Outcome, Text};
 use time::OffsetDateTime;
@@ -25,10 +25,7 @@ use crate::store::{StoredReceipt, Submitted, to_micros};
 /// The routes of this module.
 pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
-        .route(
-            "/applications",
-            post(submit).route_layer(middleware::from_fn_with_state(state.clone(), rate_limit)),
-        )
+        .route("/applications", post(submit).route_layer(middleware::from_fn_with_state(state.clone(), rate_limit)))
         .route("/applications/{receipt}", get(status))
 }
 
@@ -137,10 +134,9 @@ pub fn next_step(state: ReviewState, outcome: Outcome) -> Text {
             "Trung tâm đã nhận hồ sơ và sẽ liên hệ để bổ sung thông tin còn thiếu.",
             "The centre has received the application and will contact you for the missing answers.",
         ),
-        (ReviewState::UnderReview, _) => Text::new(
-            "Cán bộ trung tâm đang xem xét hồ sơ.",
-            "A centre officer is reviewing the application.",
-        ),
+        (ReviewState::UnderReview, _) => {
+            Text::new("Cán bộ trung tâm đang xem xét hồ sơ.", "A centre officer is reviewing the application.")
+        }
         (ReviewState::NeedsChanges, _) => Text::new(
             "Trung tâm đề nghị bổ sung hoặc sửa hồ sơ: xem ghi chú.",
             "The centre asks you to complete or correct the application: see the comment.",

@@ -5,11 +5,11 @@
 //! that makes numbers commit in order (see `store`). A client keeps `next_cursor` and asks
 //! again: it sees every change exactly once, even while submissions are being written.
 
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
-use axum::Router;
 use kc_api::{ErrorBody, FieldError};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -146,7 +146,11 @@ pub async fn changes(
     let rows = state.store.changes(cursor, limit).await?;
     let next_cursor = rows.last().map_or(cursor, |r| r.seq);
     // A staff token sees its province only; the cursor still moves past what it skips.
-    let changes = rows.into_iter().filter(|r| token.scope.allows(r.province_code.map(i64::from))).map(change).collect::<Result<_, _>>()?;
+    let changes = rows
+        .into_iter()
+        .filter(|r| token.scope.allows(r.province_code.map(i64::from)))
+        .map(change)
+        .collect::<Result<_, _>>()?;
     Ok(ApiJson(ChangesPage { changes, next_cursor }))
 }
 

@@ -1,10 +1,10 @@
 //! `POST /drafts` and `GET /drafts/{resume_code}`: park a draft, resume it on another device.
 
+use axum::Router;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::Router;
 use kc_api::{DraftPark, ErrorBody, ParkedDraft};
 use time::{Duration, OffsetDateTime};
 

@@ -5,10 +5,10 @@
 
 use std::path::Path;
 
+use axum::Router;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use tower_http::services::ServeDir;
 
 use crate::state::AppState;

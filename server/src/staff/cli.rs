@@ -52,7 +52,8 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
         "add" => {
             let role_s = role.ok_or_else(|| anyhow::anyhow!("--role is required\n{USAGE}"))?;
             let role = Role::parse(&role_s).ok_or_else(|| anyhow::anyhow!("unknown role {role_s:?}\n{USAGE}"))?;
-            let province = province.map(|p| p.parse::<i64>().context("--province must be a province code")).transpose()?;
+            let province =
+                province.map(|p| p.parse::<i64>().context("--province must be a province code")).transpose()?;
             match (role, province) {
                 (Role::Admin, Some(_)) => anyhow::bail!("an admin sees every province: leave out --province"),
                 (Role::ProvinceStaff | Role::Viewer, None) => anyhow::bail!("{} needs --province CODE", role.id()),
@@ -72,7 +73,10 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
                     line.trim_end_matches(['\r', '\n']).to_owned()
                 }
             };
-            anyhow::ensure!(password.chars().count() >= MIN_PASSWORD, "the password needs at least {MIN_PASSWORD} characters");
+            anyhow::ensure!(
+                password.chars().count() >= MIN_PASSWORD,
+                "the password needs at least {MIN_PASSWORD} characters"
+            );
             let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
             let id = store::create_account(&db, &email, &hash, role, province).await?;
             let detail = format!("role={} province={}", role.id(), province.map(|p| p.to_string()).unwrap_or_default());
@@ -81,7 +85,9 @@ pub async fn run(args: Vec<String>) -> anyhow::Result<()> {
         }
         "token" => {
             let label = label.ok_or_else(|| anyhow::anyhow!("--label is required\n{USAGE}"))?;
-            let (account, _) = store::account_by_email(&db, &email).await?.ok_or_else(|| anyhow::anyhow!("no active account {email}"))?;
+            let (account, _) = store::account_by_email(&db, &email)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no active account {email}"))?;
             let token = store::create_api_token(&db, account.id, &label).await?;
             store::audit(&db, "cli", "token_create", &email, &label).await?;
             println!("{token}");
@@ -99,7 +105,13 @@ async fn bench_seed(db: &Db, rows: usize) -> anyhow::Result<()> {
     let Db::Sqlite { writer, .. } = db else { anyhow::bail!("bench-seed writes SQLite only") };
     let pack = kc_rulepack::bundled();
     let now = time::OffsetDateTime::now_utc();
-    let names = ["Cơ sở mây tre đan Phú Vinh", "Hộ kinh doanh Nguyễn Thị Ánh", "HTX gốm sứ Bát Tràng", "Công ty TNHH cơ khí Đức Hưng", "Cơ sở chế biến chè Thái Nguyên"];
+    let names = [
+        "Cơ sở mây tre đan Phú Vinh",
+        "Hộ kinh doanh Nguyễn Thị Ánh",
+        "HTX gốm sứ Bát Tràng",
+        "Công ty TNHH cơ khí Đức Hưng",
+        "Cơ sở chế biến chè Thái Nguyên",
+    ];
     let lines = [Line::Machinery, Line::TechnologyLine, Line::DemoModel, Line::Training];
     let mut templates = Vec::new();
     for i in 0..400usize {
@@ -126,7 +138,11 @@ async fn bench_seed(db: &Db, rows: usize) -> anyhow::Result<()> {
             client_as_of: as_of,
             client_decision: decision,
             application: app,
-            contact: Some(kc_api::Contact { name: names[i % names.len()].to_owned(), phone: Some(format!("09{i:08}")), email: None }),
+            contact: Some(kc_api::Contact {
+                name: names[i % names.len()].to_owned(),
+                phone: Some(format!("09{i:08}")),
+                email: None,
+            }),
             centre_id: None,
         };
         let row = crate::recheck::recheck(pack, &submission, now).map_err(|e| anyhow::anyhow!("recheck: {e}"))?;
@@ -139,12 +155,7 @@ async fn bench_seed(db: &Db, rows: usize) -> anyhow::Result<()> {
         let seq = start + i as i64 + 1;
         let received = now - time::Duration::seconds(((rows - i) as i64 * 15_552_000) / rows.max(1) as i64);
         let at = super::db::ts(received);
-        let contact = format!(
-            r#"{{"name":"{} {}","phone":"09{:08}"}}"#,
-            names[i % names.len()],
-            i,
-            i
-        );
+        let contact = format!(r#"{{"name":"{} {}","phone":"09{:08}"}}"#, names[i % names.len()], i, i);
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO applications (client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
                 centre_id, client_as_of, client_decision, client_pack_id, server_as_of, server_decision, server_pack_id,
@@ -186,7 +197,10 @@ async fn bench_seed(db: &Db, rows: usize) -> anyhow::Result<()> {
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE change_counter SET value = $1 WHERE id = 1").bind(start + rows as i64).execute(&mut *tx).await?;
+    sqlx::query("UPDATE change_counter SET value = $1 WHERE id = 1")
+        .bind(start + rows as i64)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     println!("seeded {rows} applications");
     Ok(())

@@ -115,10 +115,7 @@ pub fn csv_header(out: &mut Vec<u8>) {
 
 /// Appends one row.
 pub fn csv_row(out: &mut Vec<u8>, r: &ExportRow) {
-    let received = r
-        .received_at
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
+    let received = r.received_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let commune_code = r.commune_code.map(|c| c.to_string()).unwrap_or_default();
     let fields: [&str; 18] = [
         &r.code,

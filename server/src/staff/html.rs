@@ -196,7 +196,10 @@ mod tests {
 
     #[test]
     fn escaping_covers_markup_and_attribute_quotes() {
-        assert_eq!(esc(r#"<script>"x" & 'y'</script>"#), "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;");
+        assert_eq!(
+            esc(r#"<script>"x" & 'y'</script>"#),
+            "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;"
+        );
         assert_eq!(esc("Đồng Tháp"), "Đồng Tháp");
     }
 

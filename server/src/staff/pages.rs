@@ -3,14 +3,14 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
 
+use axum::Form;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, Path, Query, Request, State};
+use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use kc_rules::{Application, Decision, Fund, Status, Vnd};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -81,7 +81,9 @@ pub async fn staff_headers(req: Request, next: Next) -> Response {
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+        ),
     );
     if let Some(lang) = lang {
         h.append(header::SET_COOKIE, set_cookie(LANG_COOKIE, lang.code(), Some(31_536_000), secure));
@@ -95,7 +97,10 @@ fn html_page(status: StatusCode, body: String) -> Response {
 
 fn internal(e: anyhow::Error) -> Response {
     tracing::error!(error = ?e, "staff page failed");
-    html_page(StatusCode::INTERNAL_SERVER_ERROR, html::page(Lang::Vi, "Lỗi / Error", None, "<p>Lỗi máy chủ. / Internal error.</p>"))
+    html_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        html::page(Lang::Vi, "Lỗi / Error", None, "<p>Lỗi máy chủ. / Internal error.</p>"),
+    )
 }
 
 /// A signed-in staff member, from the session cookie. Pages without one redirect to login.
@@ -117,12 +122,20 @@ impl Session {
 
     fn forbidden(&self) -> Response {
         let l = self.lang;
-        self.page(StatusCode::FORBIDDEN, l.t("Không có quyền", "Forbidden"), l.t("<p>Bạn không có quyền làm việc này.</p>", "<p>You may not do this.</p>"))
+        self.page(
+            StatusCode::FORBIDDEN,
+            l.t("Không có quyền", "Forbidden"),
+            l.t("<p>Bạn không có quyền làm việc này.</p>", "<p>You may not do this.</p>"),
+        )
     }
 
     fn not_found(&self) -> Response {
         let l = self.lang;
-        self.page(StatusCode::NOT_FOUND, l.t("Không tìm thấy", "Not found"), l.t("<p>Không có hồ sơ này.</p>", "<p>No such application.</p>"))
+        self.page(
+            StatusCode::NOT_FOUND,
+            l.t("Không tìm thấy", "Not found"),
+            l.t("<p>Không có hồ sơ này.</p>", "<p>No such application.</p>"),
+        )
     }
 
     /// Rejects a form whose CSRF token is not this session's.
@@ -131,7 +144,11 @@ impl Session {
             Ok(())
         } else {
             let l = self.lang;
-            Err(self.page(StatusCode::FORBIDDEN, "CSRF", l.t("<p>Biểu mẫu đã hết hạn. Hãy tải lại trang.</p>", "<p>The form expired. Reload the page.</p>")))
+            Err(self.page(
+                StatusCode::FORBIDDEN,
+                "CSRF",
+                l.t("<p>Biểu mẫu đã hết hạn. Hãy tải lại trang.</p>", "<p>The form expired. Reload the page.</p>"),
+            ))
         }
     }
 }
@@ -176,7 +193,8 @@ pub async fn login_page(headers: HeaderMap, uri: axum::http::Uri) -> Response {
     let lang = lang_of(&uri, &headers);
     let csrf = auth::random_token();
     let mut res = html_page(StatusCode::OK, login_form(lang, &csrf, None, ""));
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &csrf, Some(3600), behind_tls(&headers)));
+    res.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &csrf, Some(3600), behind_tls(&headers)));
     res
 }
 
@@ -190,7 +208,12 @@ pub struct LoginForm {
 }
 
 /// `POST /staff/login`.
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, uri: axum::http::Uri, Form(f): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let db = Db::of(&state.store);
     let lang = lang_of(&uri, &headers);
     let secure = behind_tls(&headers);
@@ -202,7 +225,10 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, uri: axum:
         res
     };
     if expected.is_empty() || !auth::constant_time_eq(&expected, &f.csrf) {
-        return retry(StatusCode::FORBIDDEN, lang.t("Biểu mẫu đã hết hạn, hãy thử lại.", "The form expired; try again."));
+        return retry(
+            StatusCode::FORBIDDEN,
+            lang.t("Biểu mẫu đã hết hạn, hãy thử lại.", "The form expired; try again."),
+        );
     }
     let email = f.email.trim().to_lowercase();
     let result: anyhow::Result<Response> = async {
@@ -211,7 +237,10 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, uri: axum:
             store::audit(&db, &email, "login_locked", &email, "too many failed logins").await?;
             return Ok(retry(
                 StatusCode::TOO_MANY_REQUESTS,
-                lang.t("Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.", "Too many failed logins. Try again in 15 minutes."),
+                lang.t(
+                    "Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.",
+                    "Too many failed logins. Try again in 15 minutes.",
+                ),
             ));
         }
         let found = store::account_by_email(&db, &email).await?;
@@ -232,10 +261,20 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, uri: axum:
             }
             _ => {
                 store::record_failure(&db, &email).await?;
-                store::audit(&db, &email, "login_failed", &email, if found.is_some() { "wrong password" } else { "unknown account" }).await?;
+                store::audit(
+                    &db,
+                    &email,
+                    "login_failed",
+                    &email,
+                    if found.is_some() { "wrong password" } else { "unknown account" },
+                )
+                .await?;
                 // A short pause slows guessing further; the lockout above bounds it.
                 tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-                Ok(retry(StatusCode::UNAUTHORIZED, lang.t("Sai thư điện tử hoặc mật khẩu.", "Wrong e-mail or password.")))
+                Ok(retry(
+                    StatusCode::UNAUTHORIZED,
+                    lang.t("Sai thư điện tử hoặc mật khẩu.", "Wrong e-mail or password."),
+                ))
             }
         }
     }
@@ -362,7 +401,10 @@ fn filter_query(f: &Filter) -> String {
 fn filter_description(f: &Filter, scope: Scope) -> Vec<(String, String)> {
     let pack = kc_rulepack::bundled();
     let province_name = |c: i64| {
-        u16::try_from(c).ok().and_then(|c| pack.province(c)).map_or_else(|| c.to_string(), |p| format!("{} ({c})", p.name))
+        u16::try_from(c)
+            .ok()
+            .and_then(|c| pack.province(c))
+            .map_or_else(|| c.to_string(), |p| format!("{} ({c})", p.name))
     };
     let mut d = Vec::new();
     if let Scope::Province(p) = scope {
@@ -372,14 +414,20 @@ fn filter_description(f: &Filter, scope: Scope) -> Vec<(String, String)> {
         d.push(("Tỉnh/thành phố".to_owned(), province_name(p)));
     }
     if let Some(c) = f.commune {
-        let name = u32::try_from(c).ok().and_then(|c| pack.commune(c)).map_or_else(|| c.to_string(), |x| format!("{} ({c})", x.name));
+        let name = u32::try_from(c)
+            .ok()
+            .and_then(|c| pack.commune(c))
+            .map_or_else(|| c.to_string(), |x| format!("{} ({c})", x.name));
         d.push(("Xã/phường".to_owned(), name));
     }
     if let Some(l) = &f.line {
         d.push(("Nội dung hỗ trợ".to_owned(), html::line_label(Lang::Vi, l)));
     }
     if let Some(v) = &f.fund {
-        d.push(("Nguồn kinh phí".to_owned(), if v == "national" { "Khuyến công quốc gia" } else { "Khuyến công địa phương" }.to_owned()));
+        d.push((
+            "Nguồn kinh phí".to_owned(),
+            if v == "national" { "Khuyến công quốc gia" } else { "Khuyến công địa phương" }.to_owned(),
+        ));
     }
     if let Some(s) = &f.status {
         d.push(("Trạng thái".to_owned(), html::state_label(Lang::Vi, s)));
@@ -400,15 +448,25 @@ fn filter_description(f: &Filter, scope: Scope) -> Vec<(String, String)> {
 }
 
 fn province_name(code: Option<i64>) -> String {
-    code.and_then(|c| u16::try_from(c).ok()).and_then(|c| kc_rulepack::bundled().province(c)).map(|p| p.name.clone()).unwrap_or_default()
+    code.and_then(|c| u16::try_from(c).ok())
+        .and_then(|c| kc_rulepack::bundled().province(c))
+        .map(|p| p.name.clone())
+        .unwrap_or_default()
 }
 
 fn commune_name(code: Option<i64>) -> String {
-    code.and_then(|c| u32::try_from(c).ok()).and_then(|c| kc_rulepack::bundled().commune(c)).map(|p| p.name.clone()).unwrap_or_default()
+    code.and_then(|c| u32::try_from(c).ok())
+        .and_then(|c| kc_rulepack::bundled().commune(c))
+        .map(|p| p.name.clone())
+        .unwrap_or_default()
 }
 
 fn select(name: &str, label: &str, current: Option<&str>, options: &[(String, String)], lang: Lang) -> String {
-    let mut s = format!(r#"<label>{} <select name="{name}"><option value="">{}</option>"#, esc(label), lang.t("— tất cả —", "— any —"));
+    let mut s = format!(
+        r#"<label>{} <select name="{name}"><option value="">{}</option>"#,
+        esc(label),
+        lang.t("— tất cả —", "— any —")
+    );
     for (v, l) in options {
         let sel = if current == Some(v.as_str()) { " selected" } else { "" };
         s.push_str(&format!(r#"<option value="{}"{sel}>{}</option>"#, esc(v), esc(l)));
@@ -430,7 +488,11 @@ pub async fn list(s: Session, Query(raw): Query<RawFilter>) -> Response {
     let (f, page) = match raw.parse() {
         Ok(x) => x,
         Err(field) => {
-            return s.page(StatusCode::BAD_REQUEST, l.t("Bộ lọc không hợp lệ", "Invalid filter"), &format!("<p class=\"err\">{}</p>", esc(&field)));
+            return s.page(
+                StatusCode::BAD_REQUEST,
+                l.t("Bộ lọc không hợp lệ", "Invalid filter"),
+                &format!("<p class=\"err\">{}</p>", esc(&field)),
+            );
         }
     };
     let (rows, totals) = match store::list(&s.db, s.account.scope(), &f, page).await {
@@ -447,15 +509,21 @@ pub async fn list(s: Session, Query(raw): Query<RawFilter>) -> Response {
         })
         .map(|p| (p.code.to_string(), p.name.clone()))
         .collect();
-    let lines: Vec<(String, String)> = kc_rules::Line::ALL.iter().map(|x| (x.id().to_owned(), html::line_label(l, x.id()))).collect();
+    let lines: Vec<(String, String)> =
+        kc_rules::Line::ALL.iter().map(|x| (x.id().to_owned(), html::line_label(l, x.id()))).collect();
     let states: Vec<(String, String)> = STATES.iter().map(|x| ((*x).to_owned(), html::state_label(l, x))).collect();
-    let outcomes: Vec<(String, String)> =
-        ["eligible", "not_eligible", "need_more_answers"].iter().map(|x| ((*x).to_owned(), html::outcome_label(l, x))).collect();
+    let outcomes: Vec<(String, String)> = ["eligible", "not_eligible", "need_more_answers"]
+        .iter()
+        .map(|x| ((*x).to_owned(), html::outcome_label(l, x)))
+        .collect();
     let funds = vec![
         ("national".to_owned(), l.t("Khuyến công quốc gia", "National fund").to_owned()),
         ("local".to_owned(), l.t("Khuyến công địa phương", "Local fund").to_owned()),
     ];
-    let drifts = vec![("1".to_owned(), l.t("Có lệch", "Drift").to_owned()), ("0".to_owned(), l.t("Không lệch", "No drift").to_owned())];
+    let drifts = vec![
+        ("1".to_owned(), l.t("Có lệch", "Drift").to_owned()),
+        ("0".to_owned(), l.t("Không lệch", "No drift").to_owned()),
+    ];
     let province_cur = f.province.map(|p| p.to_string());
     let drift_cur = f.drift.map(|d| if d { "1" } else { "0" });
     let mut b = String::new();
@@ -487,7 +555,12 @@ pub async fn list(s: Session, Query(raw): Query<RawFilter>) -> Response {
         count = totals.count,
         amount_l = l.t("Tổng kinh phí hỗ trợ đề nghị", "Total requested support"),
         amount = money(totals.amount),
-        by = totals.by_status.iter().map(|(st, n)| format!("{}: {n}", esc(&html::state_label(l, st)))).collect::<Vec<_>>().join(" · "),
+        by = totals
+            .by_status
+            .iter()
+            .map(|(st, n)| format!("{}: {n}", esc(&html::state_label(l, st))))
+            .collect::<Vec<_>>()
+            .join(" · "),
         q = esc(&q),
         xlsx = l.t("Xuất Excel (XLSX)", "Export Excel (XLSX)"),
         csv = l.t("Xuất CSV", "Export CSV"),
@@ -524,11 +597,21 @@ pub async fn list(s: Session, Query(raw): Query<RawFilter>) -> Response {
     let sep = if q.is_empty() { "" } else { "&" };
     let mut nav = Vec::new();
     if page > 0 {
-        nav.push(format!(r#"<a href="/staff/applications?{}{sep}page={}">« {}</a>"#, esc(&q), page - 1, l.t("Trước", "Previous")));
+        nav.push(format!(
+            r#"<a href="/staff/applications?{}{sep}page={}">« {}</a>"#,
+            esc(&q),
+            page - 1,
+            l.t("Trước", "Previous")
+        ));
     }
     nav.push(format!("{} {} / {}", l.t("Trang", "Page"), page + 1, pages.max(1)));
     if page + 1 < pages {
-        nav.push(format!(r#"<a href="/staff/applications?{}{sep}page={}">{} »</a>"#, esc(&q), page + 1, l.t("Sau", "Next")));
+        nav.push(format!(
+            r#"<a href="/staff/applications?{}{sep}page={}">{} »</a>"#,
+            esc(&q),
+            page + 1,
+            l.t("Sau", "Next")
+        ));
     }
     b.push_str(&format!("<p>{}</p>", nav.join(" · ")));
     s.page(StatusCode::OK, l.t("Hồ sơ tự kiểm tra", "Self-check applications"), &b)
@@ -582,8 +665,12 @@ fn decision_tables(lang: Lang, d: &Decision) -> String {
         lang.t("Độ tin cậy", "Confidence"),
     ));
     for c in &d.criteria {
-        let compared =
-            c.compared.iter().map(|x| format!("{} {} {} {}", esc(&x.what), esc(&x.actual), esc(&x.op), esc(&x.limit))).collect::<Vec<_>>().join("<br>");
+        let compared = c
+            .compared
+            .iter()
+            .map(|x| format!("{} {} {} {}", esc(&x.what), esc(&x.actual), esc(&x.op), esc(&x.limit)))
+            .collect::<Vec<_>>()
+            .join("<br>");
         let reason = match lang {
             Lang::Vi => &c.reason.vi,
             Lang::En => &c.reason.en,
@@ -611,7 +698,12 @@ fn decision_tables(lang: Lang, d: &Decision) -> String {
         lang.t("Căn cứ", "Citation"),
     ));
     for s in &d.support {
-        let cite = s.cap.as_ref().map(|c| c.citation.to_string()).or_else(|| s.rate.as_ref().map(|r| r.citation.to_string())).unwrap_or_default();
+        let cite = s
+            .cap
+            .as_ref()
+            .map(|c| c.citation.to_string())
+            .or_else(|| s.rate.as_ref().map(|r| r.citation.to_string()))
+            .unwrap_or_default();
         b.push_str(&format!(
             r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}{}</td><td class="num">{}</td><td>{}</td></tr>"#,
             esc(&html::line_label(lang, s.line.id())),
@@ -685,7 +777,10 @@ pub async fn detail(s: Session, Path(code): Path<String>) -> Response {
     if r.drift {
         b.push_str(&format!(
             r#"<h2 class="drift">{}</h2><table><tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr></table>"#,
-            l.t("Kết quả của máy chủ khác kết quả người nộp đã thấy", "The server's result differs from what the applicant saw"),
+            l.t(
+                "Kết quả của máy chủ khác kết quả người nộp đã thấy",
+                "The server's result differs from what the applicant saw"
+            ),
             l.t("Máy chủ", "Server"),
             server.as_ref().map(|d| decision_summary(l, d)).unwrap_or_default(),
             l.t("Người nộp (widget)", "Applicant (widget)"),
@@ -745,7 +840,14 @@ pub async fn detail(s: Session, Path(code): Path<String>) -> Response {
             .collect();
         let opts: String = options
             .iter()
-            .map(|(v, t)| format!(r#"<option value="{}"{}>{}</option>"#, esc(v), if *v == r.status { " selected" } else { "" }, esc(t)))
+            .map(|(v, t)| {
+                format!(
+                    r#"<option value="{}"{}>{}</option>"#,
+                    esc(v),
+                    if *v == r.status { " selected" } else { "" },
+                    esc(t)
+                )
+            })
             .collect();
         b.push_str(&format!(
             r#"<h2>{h}</h2><form method="post" action="/staff/applications/{code}/review">
@@ -792,7 +894,10 @@ pub async fn review(s: Session, Path(code): Path<String>, Form(f): Form<ReviewFo
         return s.page(
             StatusCode::UNPROCESSABLE_ENTITY,
             l.t("Thiếu thông tin", "Missing input"),
-            l.t("<p class=\"err\">Cần chọn trạng thái và ghi ý kiến (tối đa 2000 ký tự).</p>", "<p class=\"err\">Choose a status and write a comment (at most 2000 characters).</p>"),
+            l.t(
+                "<p class=\"err\">Cần chọn trạng thái và ghi ý kiến (tối đa 2000 ký tự).</p>",
+                "<p class=\"err\">Choose a status and write a comment (at most 2000 characters).</p>",
+            ),
         );
     }
     let for_applicant = f.for_applicant.is_some();
@@ -806,7 +911,11 @@ pub async fn review(s: Session, Path(code): Path<String>, Form(f): Form<ReviewFo
         Err(store::ReviewError::Transition(from, to)) => s.page(
             StatusCode::CONFLICT,
             l.t("Không chuyển được trạng thái", "Transition not allowed"),
-            &format!("<p class=\"err\">{} → {}</p>", esc(&html::state_label(l, &from)), esc(&html::state_label(l, &to))),
+            &format!(
+                "<p class=\"err\">{} → {}</p>",
+                esc(&html::state_label(l, &from)),
+                esc(&html::state_label(l, &to))
+            ),
         ),
         Err(store::ReviewError::Other(e)) => internal(e),
     }
@@ -828,7 +937,8 @@ pub fn export_row(r: &AppRow) -> ExportRow {
         .and_then(|s| serde_json::to_value(s).ok())
         .and_then(|v| v.as_str().map(|s| html::subject_label(Lang::Vi, s)))
         .unwrap_or_default();
-    let (applicant, phone, email) = contact.map(|c| (c.name, c.phone.unwrap_or_default(), c.email.unwrap_or_default())).unwrap_or_default();
+    let (applicant, phone, email) =
+        contact.map(|c| (c.name, c.phone.unwrap_or_default(), c.email.unwrap_or_default())).unwrap_or_default();
     ExportRow {
         code: r.code.clone(),
         received_at: r.received_at,
@@ -858,7 +968,11 @@ async fn start_export(
     format: &str,
 ) -> Result<(Filter, tokio::sync::mpsc::Receiver<anyhow::Result<AppRow>>), Response> {
     let (f, _) = raw.parse().map_err(|field| {
-        s.page(StatusCode::BAD_REQUEST, s.lang.t("Bộ lọc không hợp lệ", "Invalid filter"), &format!("<p class=\"err\">{}</p>", esc(&field)))
+        s.page(
+            StatusCode::BAD_REQUEST,
+            s.lang.t("Bộ lọc không hợp lệ", "Invalid filter"),
+            &format!("<p class=\"err\">{}</p>", esc(&field)),
+        )
     })?;
     let desc: BTreeMap<String, String> = filter_description(&f, s.account.scope()).into_iter().collect();
     let detail = format!("{format} {}", serde_json::to_string(&desc).unwrap_or_default());
@@ -976,7 +1090,10 @@ pub async fn export_xlsx(s: Session, Query(raw): Query<RawFilter>) -> Response {
     });
     let mut res = Response::new(Body::from_stream(stream));
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
     h.insert(header::CONTENT_DISPOSITION, attachment("xlsx"));
     res
 }

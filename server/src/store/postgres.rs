@@ -18,10 +18,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::group::{BatchError, BatchWriter, GroupCommit};
-use super::{
-    ChangeRow, DraftRow, NewApplication, Parked, StatusRow, StoredReceipt, Submitted,
-    is_unique_violation,
-};
+use super::{ChangeRow, DraftRow, NewApplication, Parked, StatusRow, StoredReceipt, Submitted, is_unique_violation};
 use crate::codes;
 
 /// PostgreSQL store.
@@ -53,9 +50,7 @@ impl PgStore {
 
     pub(super) async fn migrate(&self) -> anyhow::Result<()> {
         // sqlx takes an advisory lock, so instances starting together migrate once.
-        sqlx::migrate!("./migrations/postgres")
-            .run(&self.pool)
-            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&self.pool).await?;
         Ok(())
     }
 
@@ -99,10 +94,7 @@ impl PgStore {
         now: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> anyhow::Result<Parked> {
-        sqlx::query("DELETE FROM drafts WHERE expires_at <= $1")
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("DELETE FROM drafts WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
         for _ in 0..5 {
             let code = codes::resume();
             // `xmax = 0` tells a fresh insert from an update of the client's live draft.
@@ -127,11 +119,7 @@ impl PgStore {
                         answers_json: answers_json.to_owned(),
                         expires_at,
                     };
-                    return Ok(if r.try_get("inserted")? {
-                        Parked::Created(draft)
-                    } else {
-                        Parked::Updated(draft)
-                    });
+                    return Ok(if r.try_get("inserted")? { Parked::Created(draft) } else { Parked::Updated(draft) });
                 }
                 Err(e) if is_unique_violation(&e) => continue,
                 Err(e) => return Err(e).context("parking the draft"),
@@ -140,11 +128,7 @@ impl PgStore {
         anyhow::bail!("five resume codes in a row collided")
     }
 
-    pub(super) async fn draft(
-        &self,
-        resume_code: &str,
-        now: OffsetDateTime,
-    ) -> anyhow::Result<Option<DraftRow>> {
+    pub(super) async fn draft(&self, resume_code: &str, now: OffsetDateTime) -> anyhow::Result<Option<DraftRow>> {
         let row = sqlx::query(
             "SELECT resume_code, client_id, answers::text AS answers, expires_at FROM drafts
              WHERE resume_code = $1 AND expires_at > $2",
@@ -182,9 +166,7 @@ impl PgStore {
     }
 
     pub(super) async fn count_applications(&self) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM applications")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM applications").fetch_one(&self.pool).await?)
     }
 }
 
@@ -195,22 +177,15 @@ struct PgBatches {
 
 impl BatchWriter for PgBatches {
     async fn write_batch(&self, apps: &[&NewApplication]) -> Result<Vec<Submitted>, BatchError> {
-        let whole = |e: sqlx::Error, what: &'static str| {
-            BatchError::Batch(anyhow::Error::new(e).context(what))
-        };
-        let mut tx = self
-            .pool
-            .begin()
-            .await
-            .map_err(|e| whole(e, "beginning the batch"))?;
+        let whole = |e: sqlx::Error, what: &'static str| BatchError::Batch(anyhow::Error::new(e).context(what));
+        let mut tx = self.pool.begin().await.map_err(|e| whole(e, "beginning the batch"))?;
         // The counter row first: it is held until commit, so every transaction that inserts
         // applications (from any instance) runs after the previous one committed, and the
         // look-up below (a fresh snapshot per statement) sees every stored client id.
-        let start: i64 =
-            sqlx::query_scalar("SELECT value FROM change_counter WHERE id = 1 FOR UPDATE")
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| whole(e, "locking the change counter"))?;
+        let start: i64 = sqlx::query_scalar("SELECT value FROM change_counter WHERE id = 1 FOR UPDATE")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| whole(e, "locking the change counter"))?;
         let ids: Vec<Uuid> = apps.iter().map(|a| a.client_id).collect();
         let rows = sqlx::query(EXISTING)
             .bind(&ids)
@@ -230,10 +205,7 @@ impl BatchWriter for PgBatches {
         for (index, app) in apps.iter().enumerate() {
             if let Some((hash, receipt)) = known.get(&app.client_id) {
                 results.push(if *hash == app.content_hash {
-                    Submitted::Replayed(StoredReceipt {
-                        client_id: app.client_id,
-                        ..receipt.clone()
-                    })
+                    Submitted::Replayed(StoredReceipt { client_id: app.client_id, ..receipt.clone() })
                 } else {
                     Submitted::Conflict
                 });
@@ -248,12 +220,7 @@ impl BatchWriter for PgBatches {
                 drift: app.drift,
             };
             known.insert(app.client_id, (app.content_hash.clone(), receipt.clone()));
-            fresh.push(Fresh {
-                index,
-                app,
-                seq,
-                code: receipt.receipt_code.clone(),
-            });
+            fresh.push(Fresh { index, app, seq, code: receipt.receipt_code.clone() });
             results.push(Submitted::Created(receipt));
         }
         // Insert them, several rows per statement (one round trip each). A batch of one takes
@@ -274,11 +241,8 @@ impl BatchWriter for PgBatches {
                     Ok(Inserted::Existing(hash, receipt)) => {
                         // Not inserted: its number is not used either.
                         seq = start;
-                        results[0] = if hash == f.app.content_hash {
-                            Submitted::Replayed(receipt)
-                        } else {
-                            Submitted::Conflict
-                        };
+                        results[0] =
+                            if hash == f.app.content_hash { Submitted::Replayed(receipt) } else { Submitted::Conflict };
                     }
                     Err(e) => {
                         let _ = tx.rollback().await;
@@ -320,9 +284,7 @@ impl BatchWriter for PgBatches {
                 .await
                 .map_err(|e| whole(e, "advancing the change counter"))?;
         }
-        tx.commit()
-            .await
-            .map_err(|e| whole(e, "committing the batch"))?;
+        tx.commit().await.map_err(|e| whole(e, "committing the batch"))?;
         Ok(results)
     }
 }
@@ -378,10 +340,7 @@ fn bind_row<'q>(q: PgQuery<'q>, app: &'q NewApplication, code: &'q str, seq: i64
 /// Inserts `rows` in one statement; returns their ids in `rows` order. A row skipped by
 /// `ON CONFLICT` (its receipt code or client id exists) is an error: the batch is retried
 /// item by item.
-async fn insert_rows(
-    tx: &mut Transaction<'static, Postgres>,
-    rows: &[Fresh<'_>],
-) -> anyhow::Result<Vec<i64>> {
+async fn insert_rows(tx: &mut Transaction<'static, Postgres>, rows: &[Fresh<'_>]) -> anyhow::Result<Vec<i64>> {
     const COLUMNS: usize = 22;
     let mut sql = format!("{INSERT_APPLICATIONS} VALUES ");
     for r in 0..rows.len() {
@@ -400,21 +359,12 @@ async fn insert_rows(
     for f in rows {
         q = bind_row(q, f.app, &f.code, f.seq);
     }
-    let returned = q
-        .fetch_all(&mut **tx)
-        .await
-        .context("inserting the applications")?;
+    let returned = q.fetch_all(&mut **tx).await.context("inserting the applications")?;
     let mut ids: HashMap<String, i64> = HashMap::with_capacity(returned.len());
     for row in &returned {
         ids.insert(row.try_get("receipt_code")?, row.try_get("id")?);
     }
-    rows.iter()
-        .map(|f| {
-            ids.get(&f.code)
-                .copied()
-                .context("an application was skipped by ON CONFLICT")
-        })
-        .collect()
+    rows.iter().map(|f| ids.get(&f.code).copied().context("an application was skipped by ON CONFLICT")).collect()
 }
 
 enum Inserted {
@@ -427,11 +377,7 @@ enum Inserted {
 
 /// Inserts one application with change number `seq`. `ON CONFLICT DO NOTHING` keeps a
 /// colliding receipt code from aborting the batch's transaction: a fresh code is drawn.
-async fn insert(
-    tx: &mut Transaction<'static, Postgres>,
-    app: &NewApplication,
-    seq: i64,
-) -> anyhow::Result<Inserted> {
+async fn insert(tx: &mut Transaction<'static, Postgres>, app: &NewApplication, seq: i64) -> anyhow::Result<Inserted> {
     for _ in 0..5 {
         let code = codes::receipt();
         let sql = format!(
@@ -449,11 +395,7 @@ async fn insert(
             return Ok(Inserted::New(row.try_get(0)?, code));
         }
         // Either the client id or the receipt code exists: tell which.
-        if let Some(row) = sqlx::query(EXISTING)
-            .bind([app.client_id])
-            .fetch_optional(&mut **tx)
-            .await?
-        {
+        if let Some(row) = sqlx::query(EXISTING).bind([app.client_id]).fetch_optional(&mut **tx).await? {
             let (hash, receipt) = stored(&row)?;
             return Ok(Inserted::Existing(hash, receipt));
         }

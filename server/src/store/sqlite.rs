@@ -13,19 +13,14 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite, Transaction, sqlite::SqliteRow};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
 use super::group::{BatchError, BatchWriter, GroupCommit};
-use super::{
-    ChangeRow, DraftRow, NewApplication, Parked, StatusRow, StoredReceipt, Submitted,
-    is_unique_violation,
-};
+use super::{ChangeRow, DraftRow, NewApplication, Parked, StatusRow, StoredReceipt, Submitted, is_unique_violation};
 use crate::codes;
 
 /// SQLite store: a one-connection writer pool and a reader pool over the same file.
@@ -62,20 +57,12 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .context("opening the SQLite database for reading")?;
-        let group = GroupCommit::start(SqliteBatches {
-            writer: writer.clone(),
-        });
-        Ok(SqliteStore {
-            writer,
-            reader,
-            group,
-        })
+        let group = GroupCommit::start(SqliteBatches { writer: writer.clone() });
+        Ok(SqliteStore { writer, reader, group })
     }
 
     pub(super) async fn migrate(&self) -> anyhow::Result<()> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.writer)
-            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&self.writer).await?;
         Ok(())
     }
 
@@ -121,15 +108,11 @@ impl SqliteStore {
     ) -> anyhow::Result<Parked> {
         let client = client_id.to_string();
         let mut tx = self.writer.begin().await?;
-        sqlx::query("DELETE FROM drafts WHERE expires_at <= ?1")
-            .bind(ts(now))
-            .execute(&mut *tx)
+        sqlx::query("DELETE FROM drafts WHERE expires_at <= ?1").bind(ts(now)).execute(&mut *tx).await?;
+        let existing: Option<String> = sqlx::query_scalar("SELECT resume_code FROM drafts WHERE client_id = ?1")
+            .bind(&client)
+            .fetch_optional(&mut *tx)
             .await?;
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT resume_code FROM drafts WHERE client_id = ?1")
-                .bind(&client)
-                .fetch_optional(&mut *tx)
-                .await?;
         let parked = if let Some(code) = existing {
             sqlx::query("UPDATE drafts SET answers = ?1, expires_at = ?2 WHERE resume_code = ?3")
                 .bind(answers_json)
@@ -176,11 +159,7 @@ impl SqliteStore {
         Ok(parked)
     }
 
-    pub(super) async fn draft(
-        &self,
-        resume_code: &str,
-        now: OffsetDateTime,
-    ) -> anyhow::Result<Option<DraftRow>> {
+    pub(super) async fn draft(&self, resume_code: &str, now: OffsetDateTime) -> anyhow::Result<Option<DraftRow>> {
         let row = sqlx::query(
             "SELECT resume_code, client_id, answers, expires_at FROM drafts
              WHERE resume_code = ?1 AND expires_at > ?2",
@@ -218,9 +197,7 @@ impl SqliteStore {
     }
 
     pub(super) async fn count_applications(&self) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM applications")
-            .fetch_one(&self.reader)
-            .await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM applications").fetch_one(&self.reader).await?)
     }
 }
 
@@ -231,14 +208,8 @@ struct SqliteBatches {
 
 impl BatchWriter for SqliteBatches {
     async fn write_batch(&self, apps: &[&NewApplication]) -> Result<Vec<Submitted>, BatchError> {
-        let whole = |e: sqlx::Error, what: &'static str| {
-            BatchError::Batch(anyhow::Error::new(e).context(what))
-        };
-        let mut tx = self
-            .writer
-            .begin()
-            .await
-            .map_err(|e| whole(e, "beginning the batch"))?;
+        let whole = |e: sqlx::Error, what: &'static str| BatchError::Batch(anyhow::Error::new(e).context(what));
+        let mut tx = self.writer.begin().await.map_err(|e| whole(e, "beginning the batch"))?;
         // Idempotency look-up for the whole batch in one statement. This connection is the
         // only writer, so nothing can insert these client ids between here and the commit.
         let ids: Vec<String> = apps.iter().map(|a| a.client_id.to_string()).collect();
@@ -257,23 +228,15 @@ impl BatchWriter for SqliteBatches {
         .await
         .map_err(|e| whole(e, "looking up the client ids"))?;
         let start: i64 = match rows.first() {
-            Some(row) => row
-                .try_get("counter")
-                .map_err(|e| whole(e, "reading the change counter"))?,
+            Some(row) => row.try_get("counter").map_err(|e| whole(e, "reading the change counter"))?,
             None => {
-                return Err(BatchError::Batch(anyhow::anyhow!(
-                    "the change counter row is missing"
-                )));
+                return Err(BatchError::Batch(anyhow::anyhow!("the change counter row is missing")));
             }
         };
         // client id -> (content hash, receipt), stored or created earlier in this batch.
         let mut known: HashMap<Uuid, (String, StoredReceipt)> = HashMap::with_capacity(apps.len());
         for row in &rows {
-            if row
-                .try_get::<Option<String>, _>("client_id")
-                .map_err(|e| whole(e, "reading a stored row"))?
-                .is_some()
-            {
+            if row.try_get::<Option<String>, _>("client_id").map_err(|e| whole(e, "reading a stored row"))?.is_some() {
                 let stored = stored(row).map_err(BatchError::Batch)?;
                 known.insert(stored.1.client_id, stored);
             }
@@ -285,10 +248,7 @@ impl BatchWriter for SqliteBatches {
         for (index, app) in apps.iter().enumerate() {
             if let Some((hash, receipt)) = known.get(&app.client_id) {
                 results.push(if *hash == app.content_hash {
-                    Submitted::Replayed(StoredReceipt {
-                        client_id: app.client_id,
-                        ..receipt.clone()
-                    })
+                    Submitted::Replayed(StoredReceipt { client_id: app.client_id, ..receipt.clone() })
                 } else {
                     Submitted::Conflict
                 });
@@ -303,13 +263,7 @@ impl BatchWriter for SqliteBatches {
                 drift: app.drift,
             };
             known.insert(app.client_id, (app.content_hash.clone(), receipt.clone()));
-            fresh.push(Fresh {
-                index,
-                app,
-                seq,
-                received_at: ts(app.received_at),
-                code: receipt.receipt_code.clone(),
-            });
+            fresh.push(Fresh { index, app, seq, received_at: ts(app.received_at), code: receipt.receipt_code.clone() });
             results.push(Submitted::Created(receipt));
         }
         // Insert them, several rows per statement (each statement is a round trip to the
@@ -335,12 +289,8 @@ impl BatchWriter for SqliteBatches {
         } else {
             for chunk in fresh.chunks(ROWS_PER_INSERT) {
                 match insert_rows(&mut tx, chunk).await {
-                    Ok(ids) => changes.extend(
-                        chunk
-                            .iter()
-                            .zip(ids)
-                            .map(|(f, id)| serde_json::json!([f.seq, id, f.received_at])),
-                    ),
+                    Ok(ids) => changes
+                        .extend(chunk.iter().zip(ids).map(|(f, id)| serde_json::json!([f.seq, id, f.received_at]))),
                     Err(e) => {
                         let _ = tx.rollback().await;
                         return Err(BatchError::Item(chunk[0].index, e));
@@ -363,9 +313,7 @@ impl BatchWriter for SqliteBatches {
                 .await
                 .map_err(|e| whole(e, "advancing the change counter"))?;
         }
-        tx.commit()
-            .await
-            .map_err(|e| whole(e, "committing the batch"))?;
+        tx.commit().await.map_err(|e| whole(e, "committing the batch"))?;
         Ok(results)
     }
 }
@@ -426,10 +374,7 @@ fn bind_row<'q>(
 }
 
 /// Inserts `rows` in one statement; returns their ids in `rows` order.
-async fn insert_rows(
-    tx: &mut Transaction<'static, Sqlite>,
-    rows: &[Fresh<'_>],
-) -> anyhow::Result<Vec<i64>> {
+async fn insert_rows(tx: &mut Transaction<'static, Sqlite>, rows: &[Fresh<'_>]) -> anyhow::Result<Vec<i64>> {
     const COLUMNS: usize = 22;
     let mut sql = format!("{INSERT_APPLICATIONS} VALUES ");
     for r in 0..rows.len() {
@@ -448,22 +393,13 @@ async fn insert_rows(
     for f in rows {
         q = bind_row(q, f.app, &f.code, &f.received_at, f.seq);
     }
-    let returned = q
-        .fetch_all(&mut **tx)
-        .await
-        .context("inserting the applications")?;
+    let returned = q.fetch_all(&mut **tx).await.context("inserting the applications")?;
     // RETURNING order is unspecified: match rows by receipt code.
     let mut ids: HashMap<String, i64> = HashMap::with_capacity(returned.len());
     for row in &returned {
         ids.insert(row.try_get("receipt_code")?, row.try_get("id")?);
     }
-    rows.iter()
-        .map(|f| {
-            ids.get(&f.code)
-                .copied()
-                .context("an inserted application was not returned")
-        })
-        .collect()
+    rows.iter().map(|f| ids.get(&f.code).copied().context("an inserted application was not returned")).collect()
 }
 
 /// Inserts one application with change number `seq`; a fresh receipt code that collides
@@ -483,9 +419,7 @@ async fn insert(
     let mut attempts = 0;
     loop {
         let code = codes::receipt();
-        let inserted = bind_row(sqlx::query(&sql), app, &code, received_at, seq)
-            .fetch_one(&mut **tx)
-            .await;
+        let inserted = bind_row(sqlx::query(&sql), app, &code, received_at, seq).fetch_one(&mut **tx).await;
         match inserted {
             Ok(row) => return Ok((row.try_get::<i64, _>(0)?, code)),
             Err(e) if is_unique_violation(&e) && attempts < 5 => attempts += 1,

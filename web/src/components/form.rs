@@ -193,12 +193,16 @@ fn question(state: &State, dispatch: &Dispatch, id: &str, why: Option<String>) -
             let answer = answer.clone();
             let oninput = Callback::from(move |e: InputEvent| answer.emit(Answer::Text(input_value(&e))));
             let (input_type, mode, placeholder) = match kind {
-                Kind::Money => ("text", "decimal", lang.pick("ví dụ: 300.000.000 hoặc 300 triệu", "e.g. 300.000.000 or 300 triệu")),
+                Kind::Money => {
+                    ("text", "decimal", lang.pick("ví dụ: 300.000.000 hoặc 300 triệu", "e.g. 300.000.000 or 300 triệu"))
+                }
                 Kind::Count => ("text", "numeric", ""),
                 _ => ("date", "", ""),
             };
             let echo = match kind {
-                Kind::Money if error.is_none() => parsed_money(app, id).map(|v| money_echo(lang, v, &format!("{dom}-echo"))),
+                Kind::Money if error.is_none() => {
+                    parsed_money(app, id).map(|v| money_echo(lang, v, &format!("{dom}-echo")))
+                }
                 _ => None,
             };
             let described = match (&echo, &described) {

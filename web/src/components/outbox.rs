@@ -12,10 +12,13 @@ fn item_view(state: &State, dispatch: &Dispatch, item: &OutboxItem) -> Html {
     let (class, status) = match &item.state {
         SendState::Waiting => ("kc-st--waiting", lang.pick("Đang chờ gửi", "Waiting").to_owned()),
         SendState::Sending => ("kc-st--sending", lang.pick("Đang gửi…", "Sending…").to_owned()),
-        SendState::Sent(receipt) => ("kc-st--sent", format!("{} {}", lang.pick("Đã gửi — biên nhận", "Sent — receipt"), receipt.code)),
-        SendState::Failed { reason_vi, reason_en } => {
-            ("kc-st--failed", format!("{} {}", lang.pick("Không gửi được:", "Failed:"), lang.pick(reason_vi, reason_en)))
+        SendState::Sent(receipt) => {
+            ("kc-st--sent", format!("{} {}", lang.pick("Đã gửi — biên nhận", "Sent — receipt"), receipt.code))
         }
+        SendState::Failed { reason_vi, reason_en } => (
+            "kc-st--failed",
+            format!("{} {}", lang.pick("Không gửi được:", "Failed:"), lang.pick(reason_vi, reason_en)),
+        ),
     };
     let retry = {
         let d = dispatch.clone();
@@ -37,8 +40,12 @@ fn item_view(state: &State, dispatch: &Dispatch, item: &OutboxItem) -> Html {
         (SendState::Waiting, Some((vi, en))) => {
             let secs = item.next_try_ms.saturating_sub(platform::now_ms()).div_ceil(1000);
             Some(match lang {
-                crate::lang::Lang::Vi => format!("{vi} Tự thử lại sau khoảng {secs} giây hoặc khi có mạng (đã thử {} lần).", item.attempts),
-                crate::lang::Lang::En => format!("{en} Retrying in about {secs} s or when back online ({} tries).", item.attempts),
+                crate::lang::Lang::Vi => {
+                    format!("{vi} Tự thử lại sau khoảng {secs} giây hoặc khi có mạng (đã thử {} lần).", item.attempts)
+                }
+                crate::lang::Lang::En => {
+                    format!("{en} Retrying in about {secs} s or when back online ({} tries).", item.attempts)
+                }
             })
         }
         _ => None,

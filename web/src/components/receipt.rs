@@ -16,8 +16,11 @@ pub(crate) fn view(state: &State) -> Html {
     let d = &receipt.decision;
     let when = rfc3339_for_people(&receipt.received_at);
     let print = Callback::from(|_: MouseEvent| platform::print());
-    let funds: Vec<(Fund, kc_rules::Vnd)> =
-        [Fund::National, Fund::Local].into_iter().map(|f| (f, d.total(f))).filter(|(_, v)| *v > kc_rules::Vnd::ZERO).collect();
+    let funds: Vec<(Fund, kc_rules::Vnd)> = [Fund::National, Fund::Local]
+        .into_iter()
+        .map(|f| (f, d.total(f)))
+        .filter(|(_, v)| *v > kc_rules::Vnd::ZERO)
+        .collect();
     html! {
         <section class="kc-card kc-receipt" aria-labelledby="kc-receipt-h">
             <h3 id="kc-receipt-h">{ lang.pick("Biên nhận hồ sơ tự kiểm tra", "Self-check receipt") }</h3>

@@ -39,9 +39,15 @@ fn support(lang: Lang, s: &SupportResult) -> Html {
                 { s.ceiling.map(amount).unwrap_or_default() }
             </>
         },
-        Basis::SetByProvince => html! { <p>{ lang.pick("Mức hỗ trợ do tỉnh quy định.", "The province sets the amount.") }</p> },
-        Basis::NeedCost => html! { <p>{ lang.pick("Nhập chi phí dự kiến để tính mức hỗ trợ.", "Enter the expected cost to compute the support.") }</p> },
-        Basis::NoValue => html! { <p>{ lang.pick("Nguồn này không có mức hỗ trợ cho nội dung này vào thời điểm hiện tại.", "This fund has no amount for this line on this date.") }</p> },
+        Basis::SetByProvince => {
+            html! { <p>{ lang.pick("Mức hỗ trợ do tỉnh quy định.", "The province sets the amount.") }</p> }
+        }
+        Basis::NeedCost => {
+            html! { <p>{ lang.pick("Nhập chi phí dự kiến để tính mức hỗ trợ.", "Enter the expected cost to compute the support.") }</p> }
+        }
+        Basis::NoValue => {
+            html! { <p>{ lang.pick("Nguồn này không có mức hỗ trợ cho nội dung này vào thời điểm hiện tại.", "This fund has no amount for this line on this date.") }</p> }
+        }
     };
     let (mark, word) = lang.status(s.status);
     html! {
