@@ -236,11 +236,10 @@ impl Conn {
             if header.is_empty() {
                 break;
             }
-            if let Some((k, v)) = header.split_once(':') {
-                if k.eq_ignore_ascii_case("content-length") {
+            if let Some((k, v)) = header.split_once(':')
+                && k.eq_ignore_ascii_case("content-length") {
                     length = v.trim().parse()?;
                 }
-            }
         }
         let mut buf = vec![0; length];
         self.reader.read_exact(&mut buf)?;

@@ -49,7 +49,7 @@ pub(crate) fn ensure_debian(packages: &[&str], probes: &[&str]) -> anyhow::Resul
         return Ok(());
     }
     eprintln!("xtask: installing Debian packages {packages:?}");
-    let sudo = !output("id", &["-u"]).is_some_and(|u| u.trim() == "0");
+    let sudo = output("id", &["-u"]).is_none_or(|u| u.trim() != "0");
     let apt = |args: &[&str]| {
         let mut cmd = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
         if sudo {

@@ -292,15 +292,13 @@ impl XlsxExport {
         info.write_number(3, 1, f64::from(last))?;
         info.write_string(4, 0, "Bộ quy tắc có trong dữ liệu")?;
         info.write_string(4, 1, packs.join(", "))?;
-        let mut r = 6;
-        info.write_string_with_format(r - 1, 0, "Bộ lọc", &header)?;
+        info.write_string_with_format(5, 0, "Bộ lọc", &header)?;
         if filter.is_empty() {
-            info.write_string(r, 0, "(không lọc)")?;
+            info.write_string(6, 0, "(không lọc)")?;
         }
-        for (k, v) in filter {
+        for (r, (k, v)) in (6..).zip(filter) {
             info.write_string(r, 0, k)?;
             info.write_string(r, 1, v)?;
-            r += 1;
         }
         self.workbook.save_to_writer(out)
     }

@@ -75,14 +75,13 @@ pub(crate) fn CommunePicker(props: &Props) -> Html {
                     active.set((*active + flat.len() - 1) % flat.len());
                 }
             }
-            "Enter" => {
-                if *open {
+            "Enter"
+                if *open => {
                     e.prevent_default();
                     if let Some(code) = flat.get(*active) {
                         pick.emit(*code);
                     }
                 }
-            }
             "Escape" => open.set(false),
             _ => {}
         })
