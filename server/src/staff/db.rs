@@ -7,8 +7,6 @@
 //! [`Db::time_param`] and `CAST(… AS TEXT)`, so rows always decode as text.
 
 use sqlx::{PgPool, SqlitePool};
-use time::format_description::well_known::Rfc3339;
-use time::{OffsetDateTime, UtcOffset};
 
 /// The pools staff queries run on.
 #[derive(Debug, Clone)]
@@ -94,25 +92,9 @@ impl Db {
     }
 }
 
-/// A time as the fixed-width UTC text the SQLite store keeps (it sorts as it compares).
-pub fn ts(t: OffsetDateTime) -> String {
-    let t = t.to_offset(UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.microsecond()
-    )
-}
-
-/// Parses a time read through [`Db::time_col`].
-pub fn parse_ts(s: &str) -> anyhow::Result<OffsetDateTime> {
-    OffsetDateTime::parse(s, &Rfc3339).map_err(|e| anyhow::anyhow!("stored time {s:?}: {e}"))
-}
+/// Times as the SQLite store keeps them (fixed-width UTC text that sorts as it compares);
+/// one definition serves the store and the staff queries.
+pub(crate) use crate::store::{parse_ts, ts};
 
 impl Db {
     /// The staff handle on the application store's pools.

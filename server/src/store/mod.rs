@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub(crate) use sqlite::{parse_ts, ts};
 
 /// An application ready to store: the submission, both decisions and what is derived from them.
 #[derive(Debug, Clone)]

@@ -472,7 +472,7 @@ fn change_row(r: &SqliteRow) -> anyhow::Result<ChangeRow> {
 
 /// Times are stored as RFC 3339 in UTC with exactly six fraction digits, so that text order
 /// is time order (the drafts' expiry query relies on it).
-fn ts(t: OffsetDateTime) -> String {
+pub(crate) fn ts(t: OffsetDateTime) -> String {
     let t = t.to_offset(UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
@@ -486,7 +486,8 @@ fn ts(t: OffsetDateTime) -> String {
     )
 }
 
-fn parse_ts(s: &str) -> anyhow::Result<OffsetDateTime> {
+/// Parses a time written by [`ts`].
+pub(crate) fn parse_ts(s: &str) -> anyhow::Result<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).with_context(|| format!("stored time {s:?} is not RFC 3339"))
 }
 
