@@ -480,9 +480,10 @@ impl State {
                 let mut d = Draft::new(parked.client_id, parked.application);
                 for id in questions::ORDER {
                     if matches!(questions::kind(id), Some(questions::Kind::Money | questions::Kind::Count))
-                        && let Some(t) = questions::current_text(&d.application, id) {
-                            d.raw.insert((*id).to_owned(), t);
-                        }
+                        && let Some(t) = questions::current_text(&d.application, id)
+                    {
+                        d.raw.insert((*id).to_owned(), t);
+                    }
                 }
                 self.restore = None;
                 self.set_draft(d);
@@ -536,10 +537,11 @@ impl State {
             }
             Action::Retry(id, now_ms) => {
                 if let Some(i) = self.outbox.iter_mut().find(|i| i.id() == id)
-                    && matches!(i.state, SendState::Waiting | SendState::Failed { .. }) {
-                        i.state = SendState::Waiting;
-                        i.next_try_ms = now_ms;
-                    }
+                    && matches!(i.state, SendState::Waiting | SendState::Failed { .. })
+                {
+                    i.state = SendState::Waiting;
+                    i.next_try_ms = now_ms;
+                }
             }
             Action::Discard(id) => {
                 self.outbox.retain(|i| i.id() != id);

@@ -237,9 +237,10 @@ impl Conn {
                 break;
             }
             if let Some((k, v)) = header.split_once(':')
-                && k.eq_ignore_ascii_case("content-length") {
-                    length = v.trim().parse()?;
-                }
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                length = v.trim().parse()?;
+            }
         }
         let mut buf = vec![0; length];
         self.reader.read_exact(&mut buf)?;

@@ -156,9 +156,10 @@ pub fn next_step(state: ReviewState, outcome: Outcome) -> Text {
 async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, ApiError> {
     let ip = client_ip(&request, state.settings.trust_forwarded_for);
     if let Some(ip) = ip
-        && !state.limiter.check(ip, Instant::now()) {
-            return Err(ApiError::RateLimited);
-        }
+        && !state.limiter.check(ip, Instant::now())
+    {
+        return Err(ApiError::RateLimited);
+    }
     Ok(next.run(request).await)
 }
 

@@ -297,9 +297,10 @@ pub async fn logout(s: Session, headers: HeaderMap, Form(f): Form<CsrfForm>) -> 
         return r;
     }
     if let Some(token) = cookie(&headers, SESSION_COOKIE)
-        && let Err(e) = store::delete_session(&s.db, &token).await {
-            return internal(e);
-        }
+        && let Err(e) = store::delete_session(&s.db, &token).await
+    {
+        return internal(e);
+    }
     if let Err(e) = store::audit(&s.db, &s.account.email, "logout", &s.account.email, "").await {
         return internal(e);
     }

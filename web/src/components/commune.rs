@@ -75,13 +75,12 @@ pub(crate) fn CommunePicker(props: &Props) -> Html {
                     active.set((*active + flat.len() - 1) % flat.len());
                 }
             }
-            "Enter"
-                if *open => {
-                    e.prevent_default();
-                    if let Some(code) = flat.get(*active) {
-                        pick.emit(*code);
-                    }
+            "Enter" if *open => {
+                e.prevent_default();
+                if let Some(code) = flat.get(*active) {
+                    pick.emit(*code);
                 }
+            }
             "Escape" => open.set(false),
             _ => {}
         })
