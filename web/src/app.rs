@@ -2,7 +2,7 @@
 //! form, the live result, the submit step, the outbox and the receipt.
 
 use kc_rules::{Fund, Line, Outcome};
-use serde_json::json;
+use serde::Serialize;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -22,18 +22,37 @@ pub(crate) struct AppProps {
 /// The dispatcher as the views use it.
 pub(crate) type Dispatch = UseReducerDispatcher<State>;
 
-/// The summary of a decision the host may see: no answers, no personal data.
-fn result_event(state: &State) -> Option<serde_json::Value> {
+/// `kc-result`'s detail: the summary of a decision the host may see, no answers, no
+/// personal data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct ResultEvent {
+    outcome: Outcome,
+    lines: Vec<&'static str>,
+    amount_national: i64,
+    amount_local: i64,
+    questions_left: usize,
+    pack_id: String,
+}
+
+/// `kc-submitted`'s detail.
+#[derive(Serialize)]
+struct SubmittedEvent {
+    outcome: Outcome,
+    lines: Vec<&'static str>,
+    drift: bool,
+    pack_changed: bool,
+}
+
+fn result_event(state: &State) -> Option<ResultEvent> {
     let d = state.decision.as_ref().ok()?;
-    let lines: Vec<&str> = state.draft.application.lines.iter().map(|r| r.line.id()).collect();
-    Some(json!({
-        "outcome": d.outcome,
-        "lines": lines,
-        "amount_national": d.total(Fund::National).to_i64(),
-        "amount_local": d.total(Fund::Local).to_i64(),
-        "questions_left": d.missing.len(),
-        "pack_id": d.pack_id,
-    }))
+    Some(ResultEvent {
+        outcome: d.outcome,
+        lines: state.draft.application.lines.iter().map(|r| r.line.id()).collect(),
+        amount_national: d.total(Fund::National).to_i64(),
+        amount_local: d.total(Fund::Local).to_i64(),
+        questions_left: d.missing.len(),
+        pack_id: d.pack_id.clone(),
+    })
 }
 
 /// The widget.
@@ -113,12 +132,12 @@ pub(crate) fn App(props: &AppProps) -> Html {
                         platform::emit(
                             &root,
                             "kc-submitted",
-                            &json!({
-                                "outcome": r.decision.outcome,
-                                "lines": lines,
-                                "drift": r.drift,
-                                "pack_changed": r.decision.pack_id != client_pack,
-                            }),
+                            &SubmittedEvent {
+                                outcome: r.decision.outcome,
+                                lines,
+                                drift: r.drift,
+                                pack_changed: r.decision.pack_id != client_pack,
+                            },
                         );
                     }
                     d.dispatch(Action::Sent { id, outcome, now_ms: platform::now_ms() });

@@ -11,6 +11,7 @@
 
 mod app;
 mod components;
+pub mod json;
 pub mod lang;
 mod platform;
 pub mod questions;
@@ -39,13 +40,12 @@ impl Widget {
 /// the options as JSON (`lang`, `api_base`, `province`, `centre_id`, `prefill`).
 #[wasm_bindgen]
 pub fn mount(root: web_sys::Element, options_json: &str) -> Widget {
-    let options: state::Options = match serde_json::from_str(options_json) {
-        Ok(o) => o,
-        Err(e) => {
-            web_sys::console::warn_1(&format!("khuyen-cong-widget: options ignored: {e}").into());
-            state::Options::default()
-        }
-    };
+    let options: state::Options = json::from_str(options_json).unwrap_or_else(|| {
+        web_sys::console::warn_1(
+            &"khuyen-cong-widget: options ignored (not valid JSON of the documented shape)".into(),
+        );
+        state::Options::default()
+    });
     let props = app::AppProps { options, root: root.clone() };
     Widget { handle: Some(yew::Renderer::<app::App>::with_root_and_props(root, props).render()) }
 }

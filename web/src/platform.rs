@@ -1,12 +1,13 @@
 //! The browser edge: clock, storage, network, host events, files. Everything else is pure.
 
-use kc_api::{ErrorBody, ParkedDraft, RulepackInfo};
+use kc_api::{DraftPark, ErrorBody};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::state::{Draft, OutboxItem, ReceiptView, SendOutcome};
+use crate::json;
+use crate::state::{Draft, OutboxItem, ParkedView, ReceiptView, SendOutcome};
 
 const DRAFT_KEY: &str = "kc-widget/v1/draft";
 const OUTBOX_KEY: &str = "kc-widget/v1/outbox";
@@ -35,11 +36,11 @@ fn storage() -> Option<web_sys::Storage> {
 
 fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
     let text = storage()?.get_item(key).ok().flatten()?;
-    serde_json::from_str(&text).ok()
+    json::from_str(&text)
 }
 
 fn save<T: Serialize>(key: &str, value: &T) {
-    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(value)) {
+    if let (Some(s), Some(text)) = (storage(), json::to_string(value)) {
         // A full or blocked storage must not break the form.
         let _ = s.set_item(key, &text);
     }
@@ -72,10 +73,9 @@ pub(crate) fn new_id() -> uuid::Uuid {
 
 /// Dispatches a host event (`kc-result`, `kc-submitted`) on the mount element; the loader
 /// re-dispatches it on `<khuyen-cong-widget>` with `composed: true`.
-pub(crate) fn emit(target: &web_sys::Element, name: &str, detail: &serde_json::Value) {
+pub(crate) fn emit<T: Serialize>(target: &web_sys::Element, name: &str, detail: &T) {
     let init = web_sys::CustomEventInit::new();
-    let detail = js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL);
-    init.set_detail(&detail);
+    init.set_detail(&json::to_js(detail).unwrap_or(JsValue::NULL));
     if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
         let _ = target.dispatch_event(&ev);
     }
@@ -152,9 +152,9 @@ pub(crate) async fn send(api_base: &str, body: String) -> SendOutcome {
             let (vi, en) = offline_words();
             SendOutcome::Transient { vi, en }
         }
-        Ok((200 | 201, text)) => match serde_json::from_str::<ReceiptView>(&text) {
-            Ok(r) => SendOutcome::Receipt(r),
-            Err(_) => SendOutcome::Transient {
+        Ok((200 | 201, text)) => match json::from_str::<ReceiptView>(&text) {
+            Some(r) => SendOutcome::Receipt(r),
+            None => SendOutcome::Transient {
                 vi: "Máy chủ trả lời không đúng định dạng.".into(),
                 en: "The server's answer was malformed.".into(),
             },
@@ -163,17 +163,17 @@ pub(crate) async fn send(api_base: &str, body: String) -> SendOutcome {
             vi: format!("Máy chủ đang bận hoặc gặp lỗi (mã {status})."),
             en: format!("The server is busy or failing (status {status})."),
         },
-        Ok((status, text)) => SendOutcome::Refused { status, body: serde_json::from_str::<ErrorBody>(&text).ok() },
+        Ok((status, text)) => SendOutcome::Refused { status, body: json::from_str::<ErrorBody>(&text) },
     }
 }
 
 /// `POST /drafts`: parks the draft, returns the resume code.
 pub(crate) async fn park(api_base: &str, draft: &Draft) -> Result<String, (String, String)> {
-    let body = serde_json::json!({ "client_id": draft.client_id, "application": draft.application });
-    match fetch("POST", &url(api_base, "/drafts"), Some(body.to_string())).await {
-        Ok((200 | 201, text)) => serde_json::from_str::<ParkedDraft>(&text)
+    let body = DraftPark { client_id: draft.client_id, application: draft.application.clone() };
+    match fetch("POST", &url(api_base, "/drafts"), json::to_string(&body)).await {
+        Ok((200 | 201, text)) => json::from_str::<ParkedView>(&text)
             .map(|p| p.resume_code)
-            .map_err(|_| ("Máy chủ trả lời không đúng định dạng.".into(), "Malformed answer.".into())),
+            .ok_or_else(|| ("Máy chủ trả lời không đúng định dạng.".into(), "Malformed answer.".into())),
         Ok((status, _)) => {
             Err((format!("Không lưu được lên máy chủ (mã {status})."), format!("Could not park (status {status}).")))
         }
@@ -182,11 +182,11 @@ pub(crate) async fn park(api_base: &str, draft: &Draft) -> Result<String, (Strin
 }
 
 /// `GET /drafts/{code}`.
-pub(crate) async fn resume(api_base: &str, code: &str) -> Result<ParkedDraft, (String, String)> {
+pub(crate) async fn resume(api_base: &str, code: &str) -> Result<ParkedView, (String, String)> {
     let code: String = code.trim().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
     match fetch("GET", &url(api_base, &format!("/drafts/{code}")), None).await {
-        Ok((200, text)) => serde_json::from_str(&text)
-            .map_err(|_| ("Máy chủ trả lời không đúng định dạng.".into(), "Malformed answer.".into())),
+        Ok((200, text)) => json::from_str(&text)
+            .ok_or_else(|| ("Máy chủ trả lời không đúng định dạng.".into(), "Malformed answer.".into())),
         Ok((404, _)) => Err((
             "Không tìm thấy bản nháp với mã này (có thể đã hết hạn).".into(),
             "No draft with this code (it may have expired).".into(),
@@ -202,5 +202,9 @@ pub(crate) async fn resume(api_base: &str, code: &str) -> Result<ParkedDraft, (S
 /// `GET /rulepack`: the server's pack id.
 pub(crate) async fn server_pack(api_base: &str) -> Option<String> {
     let (status, text) = fetch("GET", &url(api_base, "/rulepack"), None).await.ok()?;
-    (status == 200).then(|| serde_json::from_str::<RulepackInfo>(&text).ok().map(|i| i.pack_id)).flatten()
+    #[derive(serde::Deserialize)]
+    struct PackId {
+        pack_id: String,
+    }
+    (status == 200).then(|| json::from_str::<PackId>(&text).map(|i| i.pack_id)).flatten()
 }

@@ -255,18 +255,15 @@ pub fn parse_money(s: &str) -> Result<Vnd, EntryError> {
     parse_vnd_vi(s).map_err(|e| money_error(&e))
 }
 
-// Through JSON text, not `serde_json::Value`: the same deserializer the drafts and receipts
-// already use, so no second copy of the code lands in the bundle.
+// A unit variant by its wire id, through serde's own string deserializer (no format).
 fn choice<T: serde::de::DeserializeOwned>(v: &Option<String>) -> Option<T> {
-    let s = v.as_ref()?;
-    if s.contains(['"', '\\']) {
-        return None;
-    }
-    serde_json::from_str(&format!("\"{s}\"")).ok()
+    use serde::de::IntoDeserializer;
+    let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> = v.as_deref()?.into_deserializer();
+    T::deserialize(de).ok()
 }
 
 fn wire_id<T: serde::Serialize>(v: &T) -> Option<String> {
-    let s = serde_json::to_string(v).ok()?;
+    let s = crate::json::to_string(v)?;
     Some(s.strip_prefix('"')?.strip_suffix('"')?.to_owned())
 }
 

@@ -23,7 +23,7 @@ pub fn fold_char(c: char) -> Option<char> {
     if ('\u{300}'..='\u{36f}').contains(&c) {
         return None;
     }
-    let lower = c.to_lowercase().next().unwrap_or(c);
+    let lower = kc_rules::lower_vi(c);
     if lower.is_ascii() {
         return Some(lower);
     }
@@ -34,7 +34,7 @@ pub fn fold_char(c: char) -> Option<char> {
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars().filter_map(fold_char) {
-        let c = if c.is_alphanumeric() { c } else { ' ' };
+        let c = if c.is_ascii_digit() || kc_rules::is_letter_vi(c) { c } else { ' ' };
         if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
             continue;
         }

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use kc_api::{Contact, ErrorBody, ParkedDraft, Submission};
+use kc_api::{Contact, ErrorBody, Submission};
 use kc_rules::{Application, Decision, Fund, Line, LineRequest, Outcome, RulePack, Status, Vnd};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -111,6 +111,18 @@ pub struct ReceiptView {
     pub drift: bool,
 }
 
+/// The part of a parked draft ([`kc_api::ParkedDraft`]) the widget uses: the expiry time is
+/// not shown, so no timestamp parser lands in the bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParkedView {
+    /// Short code to resume elsewhere.
+    pub resume_code: String,
+    /// The draft's client id.
+    pub client_id: Uuid,
+    /// The answers.
+    pub application: Application,
+}
+
 /// The server's decision as the receipt shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionSummary {
@@ -194,7 +206,7 @@ impl OutboxItem {
     pub fn new(submission: &Submission, now_ms: u64) -> OutboxItem {
         OutboxItem {
             client_id: submission.client_id,
-            body: serde_json::to_string(submission).unwrap_or_default(),
+            body: crate::json::to_string(submission).unwrap_or_default(),
             lines: submission.application.lines.iter().map(|r| r.line).collect(),
             client_pack_id: submission.client_pack_id.clone(),
             state: SendState::Waiting,
@@ -304,7 +316,7 @@ pub enum Action {
     /// Start over with a new client id.
     StartOver(Uuid),
     /// A parked draft fetched by its code.
-    Resume(ParkedDraft),
+    Resume(ParkedView),
     /// Put the draft in the outbox.
     Submit {
         /// Now.

@@ -23,6 +23,7 @@ pub struct Submission {
     pub application: Application,
     /// The date the widget evaluated at (informational: the server uses its own clock).
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    #[serde(with = "kc_rules::iso_date")]
     pub client_as_of: time::Date,
     /// The decision the widget showed (never trusted; compared for drift).
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
@@ -148,6 +149,7 @@ pub struct RulepackInfo {
     pub pack_id: String,
     /// Every distinct effective date in the pack, ascending.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    #[serde(with = "kc_rules::iso_date::vec")]
     pub effective_dates: Vec<time::Date>,
     /// Provinces with a local layer: (code, layer ids).
     pub local_layers: Vec<LocalLayerInfo>,

@@ -86,6 +86,7 @@ pub struct Used<T> {
     /// The value.
     pub value: T,
     /// In force from.
+    #[serde(with = "crate::iso_date")]
     pub from: Date,
     /// Legal basis.
     pub citation: Citation,
@@ -235,6 +236,7 @@ pub struct Decision {
     /// The rule pack that produced this.
     pub pack_id: String,
     /// The date the rules were taken at.
+    #[serde(with = "crate::iso_date")]
     pub as_of: Date,
 }
 

@@ -146,7 +146,7 @@ pub struct LocationAnswers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old_unit: Option<OldUnit>,
     /// Before 2025-10-15, for a ward of a grade-1 city: when it was converted from a commune.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::iso_date::option")]
     pub ward_converted_on: Option<Date>,
 }
 

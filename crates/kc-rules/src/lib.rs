@@ -10,11 +10,13 @@
 //! runs natively (server, CLI) and in WebAssembly (the widget).
 
 mod amount;
+mod commune_table;
 mod criteria;
 mod decision;
 mod error;
 mod evaluate;
 mod input;
+pub mod iso_date;
 mod money;
 pub mod pack;
 mod params;
@@ -38,7 +40,7 @@ pub use pack::{Citation, Confidence, RulePack};
 pub use params::{CHOICES, PARAM_IDS};
 /// The decimal type of rates, factors and multipliers (re-exported for users of [`Used`]).
 pub use rust_decimal::Decimal;
-pub use words::{parse_vnd_vi, vnd_in_words};
+pub use words::{is_letter_vi, lower_vi, parse_vnd_vi, vnd_in_words};
 
 use serde::{Deserialize, Serialize};
 

@@ -75,6 +75,7 @@ pub enum Kind {
 #[serde(deny_unknown_fields)]
 pub struct Value {
     /// In force from this date (inclusive) until the next value's `from`.
+    #[serde(with = "crate::iso_date")]
     pub from: Date,
     /// The value as text: decimals as strings (`"300000000"`, `"0.5"`), or a word.
     pub value: String,
@@ -225,6 +226,7 @@ pub struct Sector {
     /// Whether producing in this sector is eligible at all.
     pub eligible: bool,
     /// In the list from this date (sectors added by Decree 235/2025 start 2025-10-15).
+    #[serde(with = "crate::iso_date")]
     pub from: Date,
     /// Extra condition, if any.
     #[serde(default)]
@@ -272,7 +274,8 @@ pub struct RulePack {
     pub layers: Vec<Layer>,
     /// The 34 provinces, sorted by code.
     pub provinces: Vec<Province>,
-    /// The 3,321 communes, sorted by code.
+    /// The 3,321 communes, sorted by code (binary formats store them as columns).
+    #[serde(with = "crate::commune_table")]
     pub communes: Vec<Commune>,
     /// The sector list.
     pub sectors: Vec<Sector>,

@@ -138,7 +138,7 @@ fn read_group(group: u64, leading: bool, words: &mut Vec<&'static str>) {
 /// assert_eq!(parse_vnd_vi("300.000.000 đ"), Ok(Vnd::from_const(300_000_000)));
 /// ```
 pub fn parse_vnd_vi(input: &str) -> Result<Vnd, MoneyError> {
-    let text: Vec<char> = input.trim().to_lowercase().chars().collect();
+    let text: Vec<char> = input.trim().chars().map(lower_vi).collect();
     if text.is_empty() {
         return Err(MoneyError::NotANumber);
     }
@@ -304,7 +304,7 @@ fn read_word(text: &[char], pos: &mut usize) -> String {
         *pos += 1;
         return "₫".to_owned();
     }
-    while *pos < text.len() && (text[*pos].is_alphabetic() || is_combining(text[*pos])) {
+    while *pos < text.len() && (is_letter_vi(text[*pos]) || is_combining(text[*pos])) {
         *pos += 1;
     }
     if *pos == start {
@@ -312,6 +312,33 @@ fn read_word(text: &[char], pos: &mut usize) -> String {
         *pos += 1;
     }
     text[start..*pos].iter().filter(|c| !is_combining(**c)).collect()
+}
+
+/// The small letter of a Vietnamese letter (ASCII, Latin-1, `Ă Đ Ĩ Ũ Ơ Ư` and the precomposed
+/// letters with tone marks); any other character is returned as it is.
+///
+/// `char::to_lowercase` would link Unicode's whole case table (about 12 KB) into the widget
+/// for the only alphabet its users type.
+pub fn lower_vi(c: char) -> char {
+    let u = c as u32;
+    let low = match u {
+        0x41..=0x5a => u + 0x20,
+        0xc0..=0xde if u != 0xd7 => u + 0x20,
+        0x102 | 0x110 | 0x128 | 0x168 | 0x1a0 => u + 1,
+        0x1af => 0x1b0,
+        0x1ea0..=0x1ef8 if u % 2 == 0 => u + 1,
+        _ => u,
+    };
+    char::from_u32(low).unwrap_or(c)
+}
+
+/// Whether `c` is a letter of the Latin alphabets Vietnamese is written in: ASCII letters,
+/// Latin-1 letters, Latin Extended-A and -B, and Latin Extended Additional (the precomposed
+/// Vietnamese letters with tone marks). Other scripts count as non-letters.
+pub fn is_letter_vi(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || matches!(c as u32, 0xc0..=0x24f if c != '×' && c != '÷')
+        || ('\u{1e00}'..='\u{1eff}').contains(&c)
 }
 
 fn is_combining(c: char) -> bool {
@@ -511,6 +538,27 @@ mod tests {
         for n in [0, 1, 999, 1_000, 1_234_567, 300_000_000, 1_000_000_000_000, MAX_VND] {
             let shown = v(n).to_string();
             assert_eq!(parse_vnd_vi(&shown), Ok(v(n)), "{shown}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod case_tests {
+    use super::{is_letter_vi, lower_vi};
+
+    /// `lower_vi` agrees with Unicode on every Vietnamese letter, both cases.
+    #[test]
+    fn lower_vi_matches_unicode_on_vietnamese() {
+        let small = "abcdefghijklmnopqrstuvwxyzàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ";
+        for c in small.chars() {
+            let capital = c.to_uppercase().next().unwrap();
+            assert_eq!(lower_vi(capital), c, "{capital}");
+            assert_eq!(lower_vi(c), c, "{c}");
+            assert!(is_letter_vi(c) && is_letter_vi(capital), "{c}");
+        }
+        for c in ['1', ' ', '-', '×', '÷', '₫', '\u{301}'] {
+            assert_eq!(lower_vi(c), c);
+            assert!(!is_letter_vi(c), "{c}");
         }
     }
 }
