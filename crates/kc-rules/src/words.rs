@@ -326,7 +326,7 @@ pub fn lower_vi(c: char) -> char {
         0xc0..=0xde if u != 0xd7 => u + 0x20,
         0x102 | 0x110 | 0x128 | 0x168 | 0x1a0 => u + 1,
         0x1af => 0x1b0,
-        0x1ea0..=0x1ef8 if u % 2 == 0 => u + 1,
+        0x1ea0..=0x1ef8 if u.is_multiple_of(2) => u + 1,
         _ => u,
     };
     char::from_u32(low).unwrap_or(c)
