@@ -1,7 +1,8 @@
 //! The demo page at `/` and the widget bundle under `/widget/`, from `static_dir`.
 //!
 //! `/widget/FILE` is looked up in `<static_dir>/widget/FILE`, then `<static_dir>/FILE`, so
-//! either bundle layout works. Without a bundle, `/` explains how to build one.
+//! either bundle layout works, gzipped from `FILE.gz` when there is one and the browser
+//! accepts it. Without a bundle, `/` explains how to build one.
 
 use std::path::Path;
 
@@ -22,9 +23,12 @@ pub const NO_BUNDLE_PAGE: &str = "<!doctype html>\n<html lang=\"vi\"><head><meta
 <p lang=\"en\">The server is running but the demo page is missing: run <code>cargo xtask serve</code>.</p>\
 </body></html>\n";
 
-/// The routes of this module.
+/// The routes of this module. Files are sent gzipped from their precompressed `FILE.gz`
+/// sibling (written by `cargo xtask dist`) when the browser accepts gzip.
 pub fn router(static_dir: &Path) -> Router<AppState> {
-    let widget = ServeDir::new(static_dir.join("widget")).fallback(ServeDir::new(static_dir));
+    let widget = ServeDir::new(static_dir.join("widget"))
+        .precompressed_gzip()
+        .fallback(ServeDir::new(static_dir).precompressed_gzip());
     Router::new().route("/", get(index)).nest_service("/widget", widget)
 }
 
