@@ -20,6 +20,10 @@ pub mod state;
 
 use wasm_bindgen::prelude::*;
 
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// A mounted widget; `destroy()` unmounts it.
 #[wasm_bindgen]
 pub struct Widget {
