@@ -82,7 +82,14 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Commune
     for (((delta, &byte), province_code), name) in cols.code_deltas.iter().zip(&cols.kinds).zip(provinces).zip(names) {
         code = code.checked_add(*delta).ok_or_else(|| D::Error::custom("commune code overflows"))?;
         let (kind, word) = *KINDS.get(usize::from(byte / 2)).ok_or_else(|| D::Error::custom("bad commune kind"))?;
-        let name = if byte % 2 == 1 { format!("{word}{name}") } else { name.to_owned() };
+        let name = if byte % 2 == 1 {
+            let mut full = String::with_capacity(word.len() + name.len());
+            full.push_str(word);
+            full.push_str(name);
+            full
+        } else {
+            name.to_owned()
+        };
         out.push(Commune { code, name, kind, province_code });
     }
     if out.len() != n {

@@ -16,6 +16,12 @@ use crate::{dist, run_cmd, tools};
 
 /// Builds the server, then runs the browser tests against the bundle in `dist`.
 pub(crate) fn run_tests(dist: &Path) -> anyhow::Result<()> {
+    node_with_server(dist, &["--test", "--test-concurrency=1", "web/tests/browser/"])
+}
+
+/// Runs `node ARGS` in the workspace root with the environment the browser scripts expect
+/// (a freshly built server, the bundle in `dist`, an SQLite file in a temporary directory).
+pub(crate) fn node_with_server(dist: &Path, args: &[&str]) -> anyhow::Result<()> {
     tools::ensure_chromium()?;
     dist::ensure_npm()?;
     run_cmd(Command::new("cargo").args(["build", "-p", "server", "--bin", "kc-server"]))?;
@@ -26,7 +32,8 @@ pub(crate) fn run_tests(dist: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(&tmp)?;
     let result = run_cmd(
         Command::new("node")
-            .args(["--test", "--test-concurrency=1", "web/tests/browser/"])
+            .args(args)
+            .current_dir(crate::root())
             .env("KC_SERVER_BIN", &server)
             .env("KC_STATIC_DIR", dist)
             .env("KC_TEST_DB", tmp.join("kc-browser.sqlite3"))
@@ -36,9 +43,21 @@ pub(crate) fn run_tests(dist: &Path) -> anyhow::Result<()> {
     result
 }
 
-/// `cargo xtask browser` (handy alone): build the bundle, then run the browser tests.
-#[allow(dead_code)]
+/// `cargo xtask browser`: build the bundle, then run the browser tests.
 pub(crate) fn run(_args: &[String]) -> anyhow::Result<()> {
     let dist = dist::build()?;
     run_tests(&dist)
+}
+
+/// `cargo xtask bench-widget [--n N]`: the bundle's size report, then the first render in
+/// headless Chromium over N cold loads (web/bench/first-render.mjs).
+pub(crate) fn bench(args: &[String]) -> anyhow::Result<()> {
+    let n = match args {
+        [] => 10,
+        [flag, v] if flag == "--n" => v.parse::<u32>().map_err(|e| anyhow::anyhow!("--n {v}: {e}"))?.max(1),
+        _ => anyhow::bail!("usage: cargo xtask bench-widget [--n N]"),
+    };
+    let dist = dist::build()?;
+    dist::report(&dist)?;
+    node_with_server(&dist, &["web/bench/first-render.mjs", &n.to_string()])
 }

@@ -212,7 +212,7 @@ fn gzipped(path: &Path) -> anyhow::Result<u64> {
 }
 
 /// Prints raw and gzipped sizes of what a host page downloads; fails over budget.
-fn report(dist: &Path) -> anyhow::Result<()> {
+pub(crate) fn report(dist: &Path) -> anyhow::Result<()> {
     let w = dist.join("widget");
     let css = w.join("widget.css");
     let rows = [

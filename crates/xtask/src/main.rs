@@ -33,9 +33,13 @@ fn main() -> anyhow::Result<()> {
         "bench-server" => bench_server::run(rest),
         "bench-export" => bench_export::run(rest),
         "bench-wasm" => bench_wasm::run(rest),
+        "bench-widget" => browser::bench(rest),
+        "browser" => browser::run(rest),
         "pg" => pg::run(rest),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|dist|bench-server|bench-export|bench-wasm|pg>");
+            eprintln!(
+                "usage: cargo xtask <serve|test|dist|browser|bench-server|bench-export|bench-wasm|bench-widget|pg>"
+            );
             std::process::exit(2)
         }
     }
