@@ -1,0 +1,130 @@
+// The widget's other flows in a real browser: the English switch, parking a draft on the
+// server and opening it elsewhere by its code, the outbox's "save as file", a refused (409)
+// submission explained in plain words and discarded, and the printable receipt.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Server, freePort, launch, w } from './support.mjs';
+
+let server;
+let context;
+let page;
+
+before(async () => {
+  server = new Server(await freePort());
+  await server.start();
+  context = await launch();
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${server.url}/`);
+  await w(page, '.kc-title').waitFor();
+});
+
+after(async () => {
+  await context?.close();
+  await server?.stop();
+});
+
+/** Starts a new self-check (a fresh client id) with the training line requested. */
+async function freshTrainingDraft(p) {
+  await w(p, '.kc-submit .kc-btn').filter({ hasText: 'Bắt đầu bản mới' }).click();
+  await w(p, '#kc-line-training').check();
+  await w(p, '.kc-btn--primary:not([disabled])').waitFor();
+}
+
+test('the English switch relabels the widget and switches back', async () => {
+  await w(page, '.kc-lang').click();
+  await w(page, '.kc[lang=en]').waitFor();
+  assert.equal(await w(page, '.kc-title').innerText(), 'Industrial-extension support self-check');
+  assert.equal(await w(page, '.kc-lang').innerText(), 'Tiếng Việt');
+  await w(page, '.kc-lang').click();
+  await w(page, '.kc[lang=vi]').waitFor();
+  assert.equal(await w(page, '.kc-title').innerText(), 'Tự kiểm tra điều kiện hỗ trợ khuyến công');
+});
+
+test('a draft parked on the server opens on another device by its code', async () => {
+  await freshTrainingDraft(page);
+  await w(page, '#kc-line-machinery').check();
+  await w(page, '.kc-submit .kc-btn').filter({ hasText: 'Lưu lên máy chủ' }).click();
+  const code = await w(page, '.kc-submit .kc-notice .kc-code').innerText();
+  assert.match(code, /^[A-Z0-9-]{6,}$/, `resume code ${code}`);
+
+  // Another device: its own browser profile, so nothing in local storage.
+  const other = await launch();
+  try {
+    const p2 = await other.newPage();
+    await p2.goto(`${server.url}/`);
+    await w(p2, '.kc-title').waitFor();
+    assert.equal(await w(p2, '#kc-line-machinery').isChecked(), false);
+    await w(p2, '#kc-resume-code').fill(code.toLowerCase());
+    await w(p2, '.kc-resume button[type=submit]').click();
+    await w(p2, '.kc-sr').filter({ hasText: 'Đã mở bản nháp từ mã' }).waitFor();
+    assert.equal(await w(p2, '#kc-line-machinery').isChecked(), true);
+    assert.equal(await w(p2, '#kc-line-training').isChecked(), true);
+
+    await w(p2, '#kc-resume-code').fill('KC-NOPE-NOPE');
+    await w(p2, '.kc-resume button[type=submit]').click();
+    await w(p2, '.kc-submit .kc-error').filter({ hasText: 'Không tìm thấy bản nháp' }).waitFor();
+  } finally {
+    await other.close();
+  }
+});
+
+test('a queued submission saves as a file; a 409 is explained in plain words; discard removes it', async () => {
+  await freshTrainingDraft(page);
+  await server.stop();
+  await w(page, '.kc-btn--primary').click();
+  const item = w(page, '.kc-outbox-item[data-state=waiting]').last();
+  await item.waitFor();
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    item.locator('button', { hasText: 'Lưu thành tệp' }).click(),
+  ]);
+  const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.match(download.suggestedFilename(), /^khuyen-cong-[0-9a-f-]{36}\.json$/);
+  assert.deepEqual(saved.application.lines.map((l) => l.line), ['training']);
+  assert.ok(saved.client_decision && saved.client_pack_id, 'the file is the whole submission');
+
+  // Someone sent the same client id with other content first: the widget's send gets 409.
+  await server.start();
+  const clash = await fetch(`${server.url}/api/v1/applications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...saved, centre_id: 'another-centre' }),
+  });
+  assert.equal(clash.status, 201);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  const failed = w(page, `.kc-outbox-item[data-state=failed]`).last();
+  await failed.waitFor({ timeout: 30_000 });
+  assert.match(await failed.innerText(), /đã được gửi trước đó với nội dung khác/);
+
+  const before = await w(page, '.kc-outbox-item').count();
+  await failed.locator('button', { hasText: 'Bỏ khỏi hàng chờ' }).click();
+  await page.waitForFunction(
+    (n) => document.querySelector('khuyen-cong-widget').shadowRoot.querySelectorAll('.kc-outbox-item').length === n,
+    before - 1,
+  );
+});
+
+test('the receipt prints alone', async () => {
+  await freshTrainingDraft(page);
+  await w(page, '.kc-btn--primary').click();
+  const receipt = w(page, '.kc-receipt');
+  await receipt.waitFor({ timeout: 30_000 });
+  assert.match(await receipt.innerText(), /KC-[A-Z0-9]{4}-/);
+
+  await page.evaluate(() => { window.kcPrinted = 0; window.print = () => { window.kcPrinted += 1; }; });
+  await receipt.locator('button', { hasText: 'In biên nhận' }).click();
+  assert.equal(await page.evaluate(() => window.kcPrinted), 1);
+
+  await page.emulateMedia({ media: 'print' });
+  try {
+    assert.equal(await receipt.isVisible(), true);
+    assert.equal(await w(page, '.kc-submit').isVisible(), false);
+    assert.equal(await w(page, '.kc-title').isVisible(), false);
+    assert.equal(await receipt.locator('.kc-noprint').isVisible(), false);
+  } finally {
+    await page.emulateMedia({ media: 'screen' });
+  }
+});
