@@ -128,3 +128,39 @@ test('the receipt prints alone', async () => {
     await page.emulateMedia({ media: 'screen' });
   }
 });
+
+test('keyboard only: request a line, pick a commune, answer; the focus ring shows', async () => {
+  await freshTrainingDraft(page);
+  const active = () => page.evaluate(() => {
+    const el = document.querySelector('khuyen-cong-widget').shadowRoot.activeElement;
+    if (!el) return null;
+    const s = getComputedStyle(el);
+    return { id: el.id, outline: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+  });
+  const tabTo = async (id) => {
+    for (let i = 0; i < 60; i++) {
+      if ((await active())?.id === id) return;
+      await page.keyboard.press('Tab');
+    }
+    assert.fail(`Tab never reached #${id}`);
+  };
+  await w(page, '.kc-lang').focus();
+
+  await tabTo('kc-line-machinery');
+  const ring = await active();
+  assert.ok(ring.outline !== 'none' && ring.width >= 2, `visible focus on the checkbox: ${JSON.stringify(ring)}`);
+  await page.keyboard.press('Space');
+  assert.equal(await w(page, '#kc-line-machinery').isChecked(), true);
+
+  await tabTo('kc-commune-input');
+  await page.keyboard.type('xa phu luong');
+  await w(page, '[role=option]').first().waitFor();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await w(page, '#kc-commune-chosen').filter({ hasText: 'Đã chọn' }).waitFor();
+
+  await tabTo('kc-q-subject');
+  assert.equal(await w(page, '#kc-q-subject').inputValue(), '', 'no subject yet');
+  await page.keyboard.press('ArrowDown');
+  assert.notEqual(await w(page, '#kc-q-subject').inputValue(), '', 'a subject chosen from the keyboard');
+});
