@@ -164,3 +164,29 @@ test('keyboard only: request a line, pick a commune, answer; the focus ring show
   await page.keyboard.press('ArrowDown');
   assert.notEqual(await w(page, '#kc-q-subject').inputValue(), '', 'a subject chosen from the keyboard');
 });
+
+test('a submission computed under an older rule pack says which result stands', async () => {
+  await freshTrainingDraft(page);
+  await server.stop();
+  await w(page, '.kc-btn--primary').click();
+  await w(page, '.kc-outbox-item[data-state=waiting]').last().waitFor();
+  // As if the page had been open since before a rule change: the queued item (and the body
+  // it will send) carry an older pack id. The widget reloads its outbox from storage.
+  await page.evaluate(() => {
+    const key = 'kc-widget/v1/outbox';
+    const items = JSON.parse(localStorage.getItem(key));
+    const item = items.at(-1);
+    const body = JSON.parse(item.body);
+    body.client_pack_id = item.client_pack_id = '2025-07-01.000000000000';
+    item.body = JSON.stringify(body);
+    localStorage.setItem(key, JSON.stringify(items));
+  });
+  await server.start();
+  await page.reload();
+  await w(page, '.kc-outbox-item[data-state=sent]').last().waitFor({ timeout: 30_000 });
+  await w(page, '.kc-outbox-item').last().locator('button', { hasText: 'Xem biên nhận' }).click();
+  const notice = w(page, '.kc-receipt .kc-notice').filter({ hasText: 'Quy định đã thay đổi' });
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /2025-07-01\.000000000000 →/);
+  assert.match(await notice.innerText(), /là kết quả được áp dụng/);
+});
