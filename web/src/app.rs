@@ -345,24 +345,7 @@ fn submit_view(state: &State, dispatch: &Dispatch) -> Html {
 /// Capitalises the first letter (amount words start a sentence).
 pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| String::from(upper_vi(f)) + c.as_str()).unwrap_or_default()
-}
-
-/// The capital of a Vietnamese letter (ASCII, Latin-1, `ă đ ĩ ũ ơ ư` and the precomposed
-/// letters with tone marks); other characters stay as they are. `char::to_uppercase` would
-/// link the whole Unicode case table into the bundle for the one letter that starts the
-/// amount in words.
-pub(crate) fn upper_vi(c: char) -> char {
-    let u = c as u32;
-    let up = match u {
-        0x61..=0x7a => u - 0x20,
-        0xe0..=0xfe if u != 0xf7 => u - 0x20,
-        0x103 | 0x111 | 0x129 | 0x169 | 0x1a1 => u - 1,
-        0x1b0 => 0x1af,
-        0x1ea1..=0x1ef9 if u % 2 == 1 => u - 1,
-        _ => u,
-    };
-    char::from_u32(up).unwrap_or(c)
+    c.next().map(|f| String::from(kc_rules::upper_vi(f)) + c.as_str()).unwrap_or_default()
 }
 
 /// The outcome's CSS modifier.
@@ -381,21 +364,12 @@ pub(crate) fn line_names(lang: crate::lang::Lang, lines: impl Iterator<Item = Li
 
 #[cfg(test)]
 mod tests {
-    use super::{capitalise, upper_vi};
+    use super::capitalise;
 
-    /// `upper_vi` agrees with Unicode on every Vietnamese letter.
     #[test]
-    fn upper_vi_matches_unicode_on_vietnamese() {
-        let letters = "abcdefghijklmnopqrstuvwxyzàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ";
-        for c in letters.chars() {
-            let want: String = c.to_uppercase().collect();
-            assert_eq!(upper_vi(c).to_string(), want, "{c}");
-            assert_eq!(upper_vi(upper_vi(c)), upper_vi(c), "{c} upper stays");
-        }
-        for c in ['1', ' ', '-', 'Đ', 'A', '÷'] {
-            assert_eq!(upper_vi(c), c);
-        }
+    fn capitalise_takes_the_vietnamese_capital() {
         assert_eq!(capitalise("một trăm nghìn đồng"), "Một trăm nghìn đồng");
+        assert_eq!(capitalise("đồng"), "Đồng");
         assert_eq!(capitalise(""), "");
     }
 }

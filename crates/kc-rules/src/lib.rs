@@ -40,7 +40,7 @@ pub use pack::{Citation, Confidence, RulePack};
 pub use params::{CHOICES, PARAM_IDS};
 /// The decimal type of rates, factors and multipliers (re-exported for users of [`Used`]).
 pub use rust_decimal::Decimal;
-pub use words::{is_letter_vi, lower_vi, parse_vnd_vi, vnd_in_words};
+pub use words::{is_letter_vi, lower_vi, parse_vnd_vi, upper_vi, vnd_in_words};
 
 use serde::{Deserialize, Serialize};
 

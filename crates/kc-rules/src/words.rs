@@ -332,6 +332,21 @@ pub fn lower_vi(c: char) -> char {
     char::from_u32(low).unwrap_or(c)
 }
 
+/// The capital of a Vietnamese letter, the inverse of [`lower_vi`]; any other character is
+/// returned as it is.
+pub fn upper_vi(c: char) -> char {
+    let u = c as u32;
+    let up = match u {
+        0x61..=0x7a => u - 0x20,
+        0xe0..=0xfe if u != 0xf7 => u - 0x20,
+        0x103 | 0x111 | 0x129 | 0x169 | 0x1a1 => u - 1,
+        0x1b0 => 0x1af,
+        0x1ea1..=0x1ef9 if !u.is_multiple_of(2) => u - 1,
+        _ => u,
+    };
+    char::from_u32(up).unwrap_or(c)
+}
+
 /// Whether `c` is a letter of the Latin alphabets Vietnamese is written in: ASCII letters,
 /// Latin-1 letters, Latin Extended-A and -B, and Latin Extended Additional (the precomposed
 /// Vietnamese letters with tone marks). Other scripts count as non-letters.
@@ -544,20 +559,21 @@ mod tests {
 
 #[cfg(test)]
 mod case_tests {
-    use super::{is_letter_vi, lower_vi};
+    use super::{is_letter_vi, lower_vi, upper_vi};
 
-    /// `lower_vi` agrees with Unicode on every Vietnamese letter, both cases.
+    /// `lower_vi` and `upper_vi` agree with Unicode on every Vietnamese letter, both ways.
     #[test]
-    fn lower_vi_matches_unicode_on_vietnamese() {
+    fn vietnamese_case_matches_unicode() {
         let small = "abcdefghijklmnopqrstuvwxyzàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ";
         for c in small.chars() {
             let capital = c.to_uppercase().next().unwrap();
-            assert_eq!(lower_vi(capital), c, "{capital}");
-            assert_eq!(lower_vi(c), c, "{c}");
+            assert_eq!(upper_vi(c), capital, "{c}");
+            assert_eq!((lower_vi(capital), lower_vi(c)), (c, c), "{capital}");
+            assert_eq!(upper_vi(capital), capital, "{capital}");
             assert!(is_letter_vi(c) && is_letter_vi(capital), "{c}");
         }
         for c in ['1', ' ', '-', '×', '÷', '₫', '\u{301}'] {
-            assert_eq!(lower_vi(c), c);
+            assert_eq!((lower_vi(c), upper_vi(c)), (c, c));
             assert!(!is_letter_vi(c), "{c}");
         }
     }

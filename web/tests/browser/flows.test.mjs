@@ -4,18 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Server, freePort, launch, w } from './support.mjs';
+import { launch, setup, w } from './support.mjs';
 
 let server;
 let context;
 let page;
 
 before(async () => {
-  server = new Server(await freePort());
-  await server.start();
-  context = await launch();
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  ({ server, context, page } = await setup());
   await page.goto(`${server.url}/`);
   await w(page, '.kc-title').waitFor();
 });

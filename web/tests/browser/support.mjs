@@ -84,5 +84,15 @@ export async function launch() {
   });
 }
 
+/** A started server and a fresh browser with one page (page errors logged). */
+export async function setup() {
+  const server = new Server(await freePort());
+  await server.start();
+  const context = await launch();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  return { server, context, page };
+}
+
 /** A locator inside the widget's (open) shadow root: Playwright's CSS pierces it. */
 export const w = (page, selector) => page.locator(`khuyen-cong-widget ${selector}`);

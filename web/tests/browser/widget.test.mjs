@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { Server, freePort, launch, w } from './support.mjs';
+import { setup, w } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -16,11 +16,7 @@ let page;
 const hostEvents = [];
 
 before(async () => {
-  server = new Server(await freePort());
-  await server.start();
-  context = await launch();
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  ({ server, context, page } = await setup());
   await page.exposeFunction('kcHostEvent', (type, detail) => hostEvents.push({ type, detail }));
   await page.addInitScript(() => {
     for (const type of ['kc-result', 'kc-submitted']) {
