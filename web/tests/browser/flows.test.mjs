@@ -186,3 +186,19 @@ test('a submission computed under an older rule pack says which result stands', 
   assert.match(await notice.innerText(), /2025-07-01\.000000000000 →/);
   assert.match(await notice.innerText(), /là kết quả được áp dụng/);
 });
+
+test('an amount that cannot be read is flagged and announced, then cleared', async () => {
+  await freshTrainingDraft(page);
+  await w(page, '#kc-line-machinery').check();
+  const cost = w(page, '#kc-q-lines-machinery-cost');
+  const error = w(page, '#kc-q-lines-machinery-cost-err');
+  assert.equal(await error.getAttribute('aria-live'), 'polite', 'the error region exists before any error');
+  await cost.fill('ba trăm con gà');
+  await error.filter({ hasText: /\S/ }).waitFor();
+  assert.equal(await cost.getAttribute('aria-invalid'), 'true');
+  assert.match(await cost.getAttribute('aria-describedby'), /kc-q-lines-machinery-cost-err/);
+  await cost.fill('1,5 tỷ');
+  await w(page, '#kc-q-lines-machinery-cost-echo').filter({ hasText: '1.500.000.000 đ' }).waitFor();
+  assert.equal(await error.innerText(), '');
+  assert.equal(await cost.getAttribute('aria-invalid'), null);
+});
