@@ -202,3 +202,29 @@ test('an amount that cannot be read is flagged and announced, then cleared', asy
   assert.equal(await error.innerText(), '');
   assert.equal(await cost.getAttribute('aria-invalid'), null);
 });
+
+test('host attributes: language, a fixed province and prefilled answers', async () => {
+  const fresh = await launch(); // no saved draft to offer back
+  const p = await fresh.newPage();
+  try {
+    const url = `${server.url}/embed-attributes.html`;
+    await p.route(url, (route) => route.fulfill({
+      contentType: 'text/html; charset=utf-8',
+      body: `<!doctype html><html lang="vi"><head><meta charset="utf-8">
+        <script type="module" src="/widget/khuyencong-widget.js"></script></head><body>
+        <khuyen-cong-widget api-base="" lang="en" province="Thái Nguyên" centre-id="tn"
+          prefill-lines="machinery" prefill-subject="household_business"></khuyen-cong-widget>
+        </body></html>`,
+    }));
+    await p.goto(url);
+    await w(p, '.kc[lang=en]').waitFor();
+    assert.equal(await w(p, '#kc-line-machinery').isChecked(), true);
+    assert.equal(await w(p, '#kc-q-subject').inputValue(), 'household_business');
+    await w(p, '#kc-commune-input').fill('xa');
+    await w(p, '.kc-listbox').waitFor();
+    const groups = await w(p, '.kc-listbox [role=group]').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')));
+    assert.ok(groups.length > 0 && groups.every((g) => g === 'Thái Nguyên'), groups.join(', '));
+  } finally {
+    await fresh.close();
+  }
+});
