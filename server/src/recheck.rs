@@ -91,7 +91,8 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String, ApiError> {
     serde_json::to_string(v).map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("serialising for storage")))
 }
 
-fn rules_error(e: RulesError, prefix: &str) -> ApiError {
+/// An engine error as the API reports it: bad input is a 422 naming `prefix` + the field.
+pub(crate) fn rules_error(e: RulesError, prefix: &str) -> ApiError {
     match e {
         RulesError::InvalidInput { field, message } => ApiError::invalid_field(format!("{prefix}{field}"), message),
         other => ApiError::Internal(anyhow::Error::new(other).context("the engine could not decide")),

@@ -150,13 +150,9 @@ pub struct SupportSummary {
 }
 
 impl DecisionSummary {
-    /// The same sum as [`Decision::total`]: computed amounts of the fund's lines not failed.
+    /// The same sum as [`Decision::total`].
     pub fn total(&self, fund: Fund) -> Vnd {
-        self.support
-            .iter()
-            .filter(|s| s.fund == fund && s.status != Status::NotMet)
-            .filter_map(|s| s.amount)
-            .fold(Vnd::ZERO, Vnd::saturating_add)
+        kc_rules::fund_total(fund, self.support.iter().map(|s| (s.fund, s.status, s.amount)))
     }
 }
 

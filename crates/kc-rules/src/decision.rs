@@ -251,12 +251,19 @@ impl Decision {
         self.criteria.iter().find(|c| c.id == id)
     }
 
-    /// The largest computed amount among eligible (or not yet decided) lines of one fund.
+    /// The sum of the computed amounts of one fund's lines that are not failed.
     pub fn total(&self, fund: Fund) -> Vnd {
-        self.support
-            .iter()
-            .filter(|s| s.fund == fund && s.status != Status::NotMet)
-            .filter_map(|s| s.amount)
-            .fold(Vnd::ZERO, Vnd::saturating_add)
+        fund_total(fund, self.support.iter().map(|s| (s.fund, s.status, s.amount)))
     }
+}
+
+/// What a fund's total counts: the computed amounts of its lines that are eligible or not yet
+/// decided, as `(fund, status, amount)` per line. [`Decision::total`] and summaries of a
+/// decision (the widget's receipt) add up the same way.
+pub fn fund_total(fund: Fund, lines: impl IntoIterator<Item = (Fund, Status, Option<Vnd>)>) -> Vnd {
+    lines
+        .into_iter()
+        .filter(|(f, status, _)| *f == fund && *status != Status::NotMet)
+        .filter_map(|(_, _, amount)| amount)
+        .fold(Vnd::ZERO, Vnd::saturating_add)
 }

@@ -27,7 +27,7 @@ mod words;
 
 pub use decision::{
     Basis, Comparison, CriterionResult, Decision, Fund, Hint, Outcome, PaperRef, PriorityFact, Question, Reference,
-    Status, SupportResult, Used,
+    Status, SupportResult, Used, fund_total,
 };
 pub use error::RulesError;
 pub use evaluate::evaluate;

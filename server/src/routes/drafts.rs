@@ -40,12 +40,7 @@ pub async fn park(
     State(state): State<AppState>,
     ApiJson(draft): ApiJson<DraftPark>,
 ) -> Result<(StatusCode, ApiJson<ParkedDraft>), ApiError> {
-    draft.application.check(state.pack).map_err(|e| match e {
-        kc_rules::RulesError::InvalidInput { field, message } => {
-            ApiError::invalid_field(format!("application.{field}"), message)
-        }
-        other => ApiError::Internal(anyhow::Error::new(other)),
-    })?;
+    draft.application.check(state.pack).map_err(|e| crate::recheck::rules_error(e, "application."))?;
     let answers = serde_json::to_string(&draft.application).map_err(|e| ApiError::Internal(e.into()))?;
     let now = to_micros(OffsetDateTime::now_utc());
     let parked = state.store.park_draft(draft.client_id, &answers, now, now + DRAFT_TTL).await?;

@@ -106,7 +106,8 @@ fn question(state: &State, dispatch: &Dispatch, id: &str, why: Option<String>) -
     let help = why.map(|w| html! { <p class="kc-help" id={help_id.clone()}>{ w }</p> });
     // Always in the DOM, so screen readers announce an entry error when it appears (politely:
     // it may come and go while the applicant is still typing).
-    let error_html = html! { <p class="kc-error" id={err_id.clone()} aria-live="polite">{ error.clone().unwrap_or_default() }</p> };
+    let error_html =
+        html! { <p class="kc-error" id={err_id.clone()} aria-live="polite">{ error.clone().unwrap_or_default() }</p> };
     let answer = {
         let d = dispatch.clone();
         let id = id.to_owned();
