@@ -21,6 +21,7 @@ const MAX_TEXT: usize = 500;
 /// Checks `submission`, decides it at `now` and returns the row to store.
 pub fn recheck(pack: &RulePack, submission: &Submission, now: OffsetDateTime) -> Result<NewApplication, ApiError> {
     check_texts(submission)?;
+    check_contact(submission)?;
     let app = &submission.application;
     app.check(pack).map_err(|e| rules_error(e, "application."))?;
     let as_of = now.to_offset(VIETNAM).date();
@@ -96,6 +97,21 @@ pub(crate) fn rules_error(e: RulesError, prefix: &str) -> ApiError {
     match e {
         RulesError::InvalidInput { field, message } => ApiError::invalid_field(format!("{prefix}{field}"), message),
         other => ApiError::Internal(anyhow::Error::new(other).context("the engine could not decide")),
+    }
+}
+
+/// The centre must be able to answer: a name and a valid Vietnamese phone number or e-mail.
+fn check_contact(s: &Submission) -> Result<(), ApiError> {
+    let Some(c) = &s.contact else {
+        return Err(ApiError::invalid_field(
+            "contact",
+            "Cần tên và số điện thoại hoặc thư điện tử để trung tâm liên hệ / \
+             A name and a phone number or e-mail are needed so the centre can reach you",
+        ));
+    };
+    match kc_api::contact_problems(c).first() {
+        Some((field, vi, en)) => Err(ApiError::invalid_field(format!("contact.{field}"), format!("{vi} / {en}"))),
+        None => Ok(()),
     }
 }
 

@@ -29,6 +29,7 @@ pub fn app(state: AppState) -> Router {
         .nest(kc_api::PREFIX, api)
         .merge(routes::health::router())
         .merge(routes::site::router(&settings.static_dir))
+        .merge(routes::receipt_page::router())
         .merge(crate::staff::router())
         .fallback(no_route)
         .method_not_allowed_fallback(method_not_allowed)

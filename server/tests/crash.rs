@@ -65,7 +65,11 @@ fn submission() -> Submission {
         client_as_of: as_of,
         client_decision,
         application,
-        contact: Some(kc_api::Contact { name: "Hợp tác xã Đồng Tâm".to_owned(), phone: None, email: None }),
+        contact: Some(kc_api::Contact {
+            name: "Hợp tác xã Đồng Tâm".to_owned(),
+            phone: Some("0386 123 456".to_owned()),
+            email: None,
+        }),
         centre_id: None,
     }
 }

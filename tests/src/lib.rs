@@ -208,7 +208,11 @@ pub fn sample_submission() -> Submission {
         client_as_of: today(),
         client_decision,
         application,
-        contact: None,
+        contact: Some(kc_api::Contact {
+            name: "Cơ sở cơ khí Hòa Bình".to_owned(),
+            phone: Some("0912 345 678".to_owned()),
+            email: None,
+        }),
         centre_id: None,
     }
 }

@@ -6,9 +6,9 @@ use serde::Serialize;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::{form, outbox, receipt, result};
+use crate::components::{form, lookup, outbox, receipt, result};
 use crate::platform;
-use crate::state::{Action, Options, Park, SendOutcome, State};
+use crate::state::{Action, Confirm, Options, Park, SendOutcome, State};
 
 /// What `mount` passes in.
 #[derive(Properties, PartialEq)]
@@ -89,6 +89,16 @@ pub(crate) fn App(props: &AppProps) -> Html {
             })
             .forget();
             move || drop(listener)
+        });
+    }
+
+    // Move keyboard focus where the last step asked (the receipt, the outbox, a field).
+    {
+        let root = props.root.clone();
+        use_effect_with(state.focus, move |focus| {
+            if let Some((id, _)) = focus {
+                platform::focus(&root, id);
+            }
         });
     }
 
@@ -177,8 +187,11 @@ pub(crate) fn App(props: &AppProps) -> Html {
         }
     };
 
+    let has_receipt = state
+        .receipt
+        .is_some_and(|id| state.item(id).is_some_and(|i| matches!(i.state, crate::state::SendState::Sent(_))));
     html! {
-        <div class="kc" lang={lang.tag()}>
+        <div class={classes!("kc", has_receipt.then_some("kc--receipt"))} lang={lang.tag()}>
             <header class="kc-head">
                 <h2 class="kc-title">{ lang.pick("Tự kiểm tra điều kiện hỗ trợ khuyến công", "Industrial-extension support self-check") }</h2>
                 <button type="button" class="kc-btn kc-btn--ghost kc-lang" lang={lang.other().tag()} onclick={on_lang}>
@@ -193,8 +206,9 @@ pub(crate) fn App(props: &AppProps) -> Html {
             </p>
             <div class="kc-sr" role="status" aria-live="polite" aria-atomic="true">{ state.announce.clone() }</div>
             { body }
+            { receipt::view(&state, &dispatch) }
             { outbox::view(&state, &dispatch) }
-            { receipt::view(&state) }
+            { lookup::view(&state, &dispatch) }
         </div>
     }
 }
@@ -227,6 +241,7 @@ fn restore_prompt(state: &State, saved: &crate::state::Draft, dispatch: &Dispatc
 fn submit_view(state: &State, dispatch: &Dispatch) -> Html {
     let lang = state.lang;
     let api = state.options.api_base.clone();
+    let problems = if state.contact_checked { state.draft.contact.problems() } else { Vec::new() };
     let contact = |field: &'static str, label: &str, value: &str, kind: &'static str, auto: &'static str| {
         let d = dispatch.clone();
         let oninput = Callback::from(move |e: InputEvent| {
@@ -234,10 +249,22 @@ fn submit_view(state: &State, dispatch: &Dispatch) -> Html {
             d.dispatch(Action::Contact(field, v));
         });
         let id = format!("kc-contact-{field}");
+        let err_id = format!("{id}-err");
+        let error = problems.iter().find(|p| p.0 == field).map(|p| lang.pick(p.1, p.2).to_owned());
         html! {
             <div class="kc-field">
                 <label for={id.clone()}>{ label.to_owned() }</label>
-                <input id={id} type={kind} autocomplete={auto} value={value.to_owned()} {oninput} />
+                <input
+                    id={id}
+                    type={kind}
+                    autocomplete={auto}
+                    inputmode={(kind == "tel").then_some("tel")}
+                    value={value.to_owned()}
+                    {oninput}
+                    aria-invalid={error.is_some().then_some("true")}
+                    aria-describedby={err_id.clone()}
+                />
+                <p class="kc-error" id={err_id} aria-live="polite">{ error.unwrap_or_default() }</p>
             </div>
         }
     };
@@ -247,7 +274,22 @@ fn submit_view(state: &State, dispatch: &Dispatch) -> Html {
     };
     let start_over = {
         let d = dispatch.clone();
+        let ask = state.draft.has_answers() || state.draft.contact != crate::state::ContactForm::default();
+        Callback::from(move |_: MouseEvent| {
+            if ask {
+                d.dispatch(Action::Ask(Some(Confirm::StartOver)));
+            } else {
+                d.dispatch(Action::StartOver(platform::new_id()));
+            }
+        })
+    };
+    let confirm_over = {
+        let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(Action::StartOver(platform::new_id())))
+    };
+    let cancel = {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::Ask(None)))
     };
     let park = {
         let d = dispatch.clone();
@@ -288,36 +330,68 @@ fn submit_view(state: &State, dispatch: &Dispatch) -> Html {
     let c = &state.draft.contact;
     let submitted = state.draft.submitted;
     let needs_line = state.draft.application.lines.is_empty();
+    let sent_state = state.item(state.draft.client_id).map(|i| &i.state);
     html! {
         <section class="kc-card kc-submit" aria-labelledby="kc-submit-h">
             <h3 id="kc-submit-h">{ lang.pick("Gửi cho trung tâm khuyến công", "Send to the industrial-extension centre") }</h3>
             <p class="kc-help">{ lang.pick(
-                "Thông tin liên hệ không bắt buộc; trung tâm dùng để liên lạc với bạn về hồ sơ.",
-                "Contact details are optional; the centre uses them to reach you about the application.",
+                "Để trung tâm liên hệ với bạn về hồ sơ, hãy nhập tên và số điện thoại (hoặc thư điện tử).",
+                "So that the centre can reach you about the application, enter a name and a phone number (or an e-mail).",
             ) }</p>
             <div class="kc-grid">
                 { contact("name", lang.pick("Tên cơ sở hoặc người liên hệ", "Establishment or contact name"), &c.name, "text", "organization") }
                 { contact("phone", lang.pick("Số điện thoại", "Phone"), &c.phone, "tel", "tel") }
-                { contact("email", lang.pick("Thư điện tử", "E-mail"), &c.email, "email", "email") }
+                { contact("email", lang.pick("Thư điện tử (nếu không có điện thoại)", "E-mail (if no phone)"), &c.email, "email", "email") }
             </div>
-            <div class="kc-actions">
-                <button type="button" class="kc-btn kc-btn--primary" onclick={submit} disabled={!state.can_submit()}>
-                    { lang.pick("Gửi hồ sơ tự kiểm tra", "Send the self-check") }
-                </button>
-                <button type="button" class="kc-btn kc-btn--ghost" onclick={park} disabled={state.park == Park::Busy}>
-                    { lang.pick("Lưu lên máy chủ để làm tiếp ở nơi khác", "Park on the server to continue elsewhere") }
-                </button>
-                <button type="button" class="kc-btn kc-btn--ghost" onclick={start_over}>
-                    { lang.pick("Bắt đầu bản mới", "Start a new self-check") }
-                </button>
-            </div>
+            if state.confirm == Some(Confirm::StartOver) {
+                <div class="kc-confirm" role="alertdialog" aria-labelledby="kc-confirm-over">
+                    <p id="kc-confirm-over">{ lang.pick(
+                        "Xoá mọi câu trả lời trên máy này và bắt đầu bản mới? Không thể hoàn tác.",
+                        "Delete every answer on this device and start a new self-check? This cannot be undone.",
+                    ) }</p>
+                    <div class="kc-actions">
+                        <button type="button" class="kc-btn kc-btn--danger" onclick={confirm_over}>{ lang.pick("Xoá và bắt đầu lại", "Delete and start over") }</button>
+                        <button type="button" class="kc-btn kc-btn--ghost" id="kc-confirm-no" onclick={cancel}>{ lang.pick("Không, giữ câu trả lời", "No, keep my answers") }</button>
+                    </div>
+                </div>
+            } else {
+                <div class="kc-actions">
+                    <button type="button" class="kc-btn kc-btn--primary" onclick={submit} disabled={!state.can_submit()}>
+                        { lang.pick("Gửi hồ sơ tự kiểm tra", "Send the self-check") }
+                    </button>
+                    <button type="button" class="kc-btn kc-btn--ghost" onclick={park} disabled={state.park == Park::Busy}>
+                        { lang.pick("Lưu lên máy chủ để làm tiếp ở nơi khác", "Park on the server to continue elsewhere") }
+                    </button>
+                    <button type="button" class="kc-btn kc-btn--ghost" onclick={start_over}>
+                        { lang.pick("Bắt đầu bản mới", "Start a new self-check") }
+                    </button>
+                </div>
+            }
             if needs_line && !submitted {
                 <p class="kc-help">{ lang.pick("Chọn ít nhất một nội dung hỗ trợ để gửi.", "Choose at least one support line to send.") }</p>
             }
+            { match sent_state {
+                Some(crate::state::SendState::Sent(r)) => html! {
+                    <p class="kc-sent">{ format!("{} {}", lang.pick("Đã gửi. Mã biên nhận:", "Sent. Receipt code:"), r.code) }</p>
+                },
+                Some(crate::state::SendState::Sending) => html! {
+                    <p class="kc-help">{ lang.pick("Đang gửi…", "Sending…") }</p>
+                },
+                Some(crate::state::SendState::Waiting) => html! {
+                    <p class="kc-notice">{ lang.pick(
+                        "Chưa gửi được: hồ sơ đang chờ trong hàng chờ trên máy này và sẽ tự gửi khi có mạng (xem mục Hồ sơ gửi đi).",
+                        "Not sent yet: it waits in the outbox on this device and is sent when the connection is back (see Outbox).",
+                    ) }</p>
+                },
+                Some(crate::state::SendState::Failed { reason_vi, reason_en }) => html! {
+                    <p class="kc-error">{ lang.pick(reason_vi, reason_en).to_owned() }</p>
+                },
+                None => html! {},
+            } }
             if submitted {
                 <p class="kc-help">{ lang.pick(
-                    "Hồ sơ này đã được đưa vào hàng chờ gửi (xem bên dưới). Muốn gửi nội dung khác, hãy bắt đầu bản mới.",
-                    "This self-check is in the outbox (below). To send different answers, start a new one.",
+                    "Muốn gửi nội dung khác, hãy bắt đầu bản mới.",
+                    "To send different answers, start a new self-check.",
                 ) }</p>
             }
             { match &state.park {

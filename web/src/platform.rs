@@ -7,7 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::json;
-use crate::state::{Draft, OutboxItem, ParkedView, ReceiptView, SendOutcome};
+use crate::state::{Draft, OutboxItem, ParkedView, ReceiptView, SendOutcome, StatusLite};
 
 const DRAFT_KEY: &str = "kc-widget/v1/draft";
 const OUTBOX_KEY: &str = "kc-widget/v1/outbox";
@@ -108,11 +108,33 @@ pub(crate) fn download(file_name: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-/// Opens the browser's print dialog (the print stylesheet shows only the receipt).
-pub(crate) fn print() {
+/// Prints the result: opens every collapsed detail of the widget under the event's target
+/// first, so the calculation and the criteria are on paper too.
+pub(crate) fn print_result(e: &web_sys::MouseEvent) {
+    let widget =
+        e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest(".kc").ok().flatten());
+    if let Some(Ok(all)) = widget.map(|w| w.query_selector_all("details")) {
+        for i in 0..all.length() {
+            if let Some(d) = all.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                let _ = d.set_attribute("open", "");
+            }
+        }
+    }
     if let Some(w) = web_sys::window() {
         let _ = w.print();
     }
+}
+
+/// Moves keyboard focus to the element `id` inside the widget (and so scrolls it into view).
+pub(crate) fn focus(root: &web_sys::Element, id: &str) {
+    if let Ok(Some(el)) = root.query_selector(&format!("#{id}")) {
+        let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+    }
+}
+
+/// The server's printable page of a receipt.
+pub(crate) fn receipt_url(api_base: &str, code: &str, lang: crate::lang::Lang) -> String {
+    format!("{}/receipt/{code}?lang={}", api_base.trim_end_matches('/'), lang.tag())
 }
 
 async fn fetch(method: &str, url: &str, body: Option<String>) -> Result<(u16, String), JsValue> {
@@ -195,6 +217,26 @@ pub(crate) async fn resume(api_base: &str, code: &str) -> Result<ParkedView, (St
             format!("Không mở được bản nháp (mã {status})."),
             format!("Could not open the draft (status {status})."),
         )),
+        Err(_) => Err(offline_words()),
+    }
+}
+
+/// `GET /applications/{code}`: the applicant's status view.
+pub(crate) async fn lookup(api_base: &str, code: &str) -> Result<StatusLite, (String, String)> {
+    let code: String = code.trim().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    if code.is_empty() {
+        return Err(("Hãy nhập mã biên nhận.".into(), "Enter the receipt code.".into()));
+    }
+    match fetch("GET", &url(api_base, &format!("/applications/{code}")), None).await {
+        Ok((200, text)) => json::from_str(&text)
+            .ok_or_else(|| ("Máy chủ trả lời không đúng định dạng.".into(), "Malformed answer.".into())),
+        Ok((404, _)) => Err((
+            "Không tìm thấy hồ sơ với mã này. Hãy kiểm tra lại mã trên biên nhận.".into(),
+            "No application with this code. Check the code on the receipt.".into(),
+        )),
+        Ok((status, _)) => {
+            Err((format!("Không tra cứu được (mã {status})."), format!("The lookup failed (status {status}).")))
+        }
         Err(_) => Err(offline_words()),
     }
 }

@@ -171,8 +171,8 @@ pub fn label(id: &str, lang: Lang) -> String {
             "Is the technology or product not yet applied locally?",
         ),
         "conditions.no_other_state_funding" => lang.pick(
-            "Khoản chi này không nhận hỗ trợ từ nguồn ngân sách nhà nước nào khác, đúng không?",
-            "Is this cost free of any other state funding?",
+            "Khoản chi này đã hoặc sẽ được nguồn ngân sách nhà nước nào khác hỗ trợ không?",
+            "Is this cost funded, now or later, by any other state budget source?",
         ),
         "conditions.counterpart_funding" => lang.pick(
             "Cơ sở có cam kết bố trí phần kinh phí đối ứng còn lại không?",
@@ -189,6 +189,39 @@ pub fn label(id: &str, lang: Lang) -> String {
         }
     };
     s.to_owned()
+}
+
+/// The two answers of a yes/no question, as `(value, Vietnamese, English)`: plain "Có" /
+/// "Không", except where the stored fact is the opposite of the question asked, so that no
+/// answer is a double negative.
+pub fn yes_no_options(id: &str) -> [(bool, &'static str, &'static str); 2] {
+    match id {
+        // The question asks about other funding; the fact stored is "no other funding".
+        "conditions.no_other_state_funding" => [
+            (false, "Có, có nguồn khác hỗ trợ", "Yes, another source funds it"),
+            (true, "Không, chỉ đề nghị khuyến công", "No, only industrial extension"),
+        ],
+        _ => [(true, "Có", "Yes"), (false, "Không", "No")],
+    }
+}
+
+/// Below this an equipment or model cost is probably a slip of the keyboard (a whole line
+/// or machine costs millions): the form asks, it does not refuse.
+const PLAUSIBLE_COST: Vnd = Vnd::from_const(1_000_000);
+
+/// A gentle check of a parsed amount: `Some(message)` when it looks like a typing slip.
+pub fn implausible(id: &str, v: Vnd) -> Option<(String, String)> {
+    let line = line_of(id)?;
+    if line == Line::Training || v >= PLAUSIBLE_COST {
+        return None;
+    }
+    let figures = figures(v);
+    Some((
+        format!(
+            "Chỉ {figures} đồng? Chi phí thiết bị, mô hình thường tính bằng triệu: ví dụ 700 triệu hoặc 700.000.000."
+        ),
+        format!("Only {figures} đồng? Equipment and model costs are usually millions: e.g. 700 triệu or 700.000.000."),
+    ))
 }
 
 /// An answer to one question, as the form produces it.

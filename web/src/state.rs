@@ -5,8 +5,8 @@
 
 use std::rc::Rc;
 
-use kc_api::{Contact, ErrorBody, Submission};
-use kc_rules::{Application, Decision, Fund, Line, LineRequest, Outcome, RulePack, Status, Vnd};
+use kc_api::{Contact, ErrorBody, ReviewState, Submission};
+use kc_rules::{Application, Decision, Fund, Line, LineRequest, Outcome, RulePack, Status, Text, Vnd};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use uuid::Uuid;
@@ -59,6 +59,13 @@ impl ContactForm {
     pub fn to_contact(&self) -> Option<Contact> {
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         Some(Contact { name: opt(&self.name)?, phone: opt(&self.phone), email: opt(&self.email) })
+    }
+
+    /// What keeps the centre from reaching the applicant, by field (`name`, `phone`,
+    /// `email`): the same check as the server's.
+    pub fn problems(&self) -> Vec<(&'static str, &'static str, &'static str)> {
+        let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        kc_api::contact_problems(&Contact { name: self.name.clone(), phone: opt(&self.phone), email: opt(&self.email) })
     }
 }
 
@@ -133,6 +140,56 @@ pub struct DecisionSummary {
     /// Amount per line and fund.
     #[serde(default)]
     pub support: Vec<SupportSummary>,
+    /// The papers to bring.
+    #[serde(default)]
+    pub papers: Vec<PaperSummary>,
+}
+
+/// A paper to bring, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperSummary {
+    /// Its name.
+    pub label: Text,
+}
+
+/// The applicant's status view ([`kc_api::StatusView`]) as the lookup shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusLite {
+    /// The receipt code.
+    pub code: String,
+    /// Review state.
+    pub state: ReviewState,
+    /// Server receive time, RFC 3339.
+    pub received_at: String,
+    /// The server's outcome.
+    pub outcome: Outcome,
+    /// What happens next.
+    pub next_step: Text,
+    /// The centre's comment to the applicant.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Looking a receipt code up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// Nothing asked.
+    Idle,
+    /// Request in flight.
+    Busy,
+    /// The server's answer.
+    Found(StatusLite),
+    /// Not found or failed: why (Vietnamese, English).
+    Error(String, String),
+}
+
+/// A destructive step waiting for the applicant's "yes".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    /// Wipe the answers and start a new self-check.
+    StartOver,
+    /// Drop an unsent submission from the outbox.
+    Discard(Uuid),
 }
 
 /// One line's support in the receipt.
@@ -195,6 +252,15 @@ pub struct OutboxItem {
     pub next_try_ms: u64,
     /// The last transient failure, for display (Vietnamese, English).
     pub last_error: Option<(String, String)>,
+    /// The requested lines with their costs and learners (for the receipt).
+    #[serde(default)]
+    pub requests: Vec<LineRequest>,
+    /// Who sent it (for the receipt; stays on this device).
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    /// The centre it was sent to.
+    #[serde(default)]
+    pub centre_id: Option<String>,
 }
 
 impl OutboxItem {
@@ -209,6 +275,9 @@ impl OutboxItem {
             attempts: 0,
             next_try_ms: now_ms,
             last_error: None,
+            requests: submission.application.lines.clone(),
+            contact: submission.contact.clone(),
+            centre_id: submission.centre_id.clone(),
         }
     }
 
@@ -294,6 +363,17 @@ pub struct State {
     pub server_pack: Option<String>,
     /// A short message for screen readers (aria-live), changed on notable events.
     pub announce: String,
+    /// A destructive step waiting for confirmation.
+    pub confirm: Option<Confirm>,
+    /// Whether the contact fields were checked (after a submit attempt): shows their errors.
+    pub contact_checked: bool,
+    /// The receipt lookup.
+    pub lookup: Lookup,
+    /// The code in the lookup field (prefilled from a receipt).
+    pub lookup_code: String,
+    /// Where keyboard focus should move (element id) and a counter, so the same target
+    /// can be asked for twice.
+    pub focus: Option<(&'static str, u32)>,
 }
 
 /// Everything that can happen.
@@ -344,6 +424,12 @@ pub enum Action {
     Park(Park),
     /// The server's pack id.
     ServerPack(String),
+    /// Ask before a destructive step (`None`: the applicant said no).
+    Ask(Option<Confirm>),
+    /// The lookup changed.
+    Lookup(Lookup),
+    /// Fill the lookup field with a receipt code and go there.
+    LookupCode(String),
 }
 
 fn evaluate(app: &Application, today: Date) -> Result<Decision, String> {
@@ -385,7 +471,17 @@ impl State {
             park: Park::Idle,
             server_pack: None,
             announce: String::new(),
+            confirm: None,
+            contact_checked: false,
+            lookup: Lookup::Idle,
+            lookup_code: String::new(),
+            focus: None,
         }
+    }
+
+    fn focus_on(&mut self, id: &'static str) {
+        let n = self.focus.map_or(0, |(_, n)| n.wrapping_add(1));
+        self.focus = Some((id, n));
     }
 
     /// The outbox item of the draft, if it was submitted.
@@ -407,7 +503,8 @@ impl State {
         })
     }
 
-    /// Whether the draft can be submitted (a line chosen, no engine error, not sent yet).
+    /// Whether the draft can be submitted (a line chosen, no engine error, not sent yet);
+    /// the contact is checked when the applicant presses "send".
     pub fn can_submit(&self) -> bool {
         !self.draft.application.lines.is_empty() && self.decision.is_ok() && !self.draft.submitted
     }
@@ -423,6 +520,8 @@ impl State {
         self.draft = draft;
         self.receipt = None;
         self.park = Park::Idle;
+        self.confirm = None;
+        self.contact_checked = false;
     }
 
     fn recompute(&mut self) {
@@ -472,6 +571,25 @@ impl State {
                 "phone" => self.draft.contact.phone = value,
                 _ => self.draft.contact.email = value,
             },
+            Action::Ask(c) => {
+                self.confirm = c;
+                if c.is_some() {
+                    self.focus_on("kc-confirm-no");
+                }
+            }
+            Action::Lookup(l) => {
+                self.announce = match &l {
+                    Lookup::Found(s) => format!("{} {}", lang.pick("Đã tìm thấy hồ sơ", "Found application"), s.code),
+                    Lookup::Error(vi, en) => lang.pick(vi, en).to_owned(),
+                    _ => self.announce.clone(),
+                };
+                self.lookup = l;
+            }
+            Action::LookupCode(code) => {
+                self.lookup_code = code;
+                self.lookup = Lookup::Idle;
+                self.focus_on("kc-lookup-code");
+            }
             Action::Restore => {
                 if let Some(d) = self.restore.take() {
                     self.set_draft(d);
@@ -501,11 +619,22 @@ impl State {
                 if !self.can_submit() {
                     return;
                 }
+                if let Some((field, vi, en)) = self.draft.contact.problems().first().copied() {
+                    self.contact_checked = true;
+                    self.announce = lang.pick(vi, en).to_owned();
+                    self.focus_on(match field {
+                        "name" => "kc-contact-name",
+                        "email" => "kc-contact-email",
+                        _ => "kc-contact-phone",
+                    });
+                    return;
+                }
                 let Some(submission) = self.submission() else { return };
                 self.outbox.retain(|i| i.id() != submission.client_id);
                 self.outbox.push(OutboxItem::new(&submission, now_ms));
                 self.draft.submitted = true;
-                self.announce = lang.pick("Đã đưa hồ sơ vào hàng chờ gửi.", "Queued for sending.").to_owned();
+                self.confirm = None;
+                self.announce = lang.pick("Đang gửi hồ sơ…", "Sending…").to_owned();
             }
             Action::Sending(id) => {
                 if let Some(i) = self.outbox.iter_mut().find(|i| i.id() == id) {
@@ -516,11 +645,12 @@ impl State {
                 let Some(item) = self.outbox.iter_mut().find(|i| i.id() == id) else { return };
                 match outcome {
                     SendOutcome::Receipt(receipt) => {
+                        self.announce =
+                            format!("{} {}", lang.pick("Đã gửi. Mã biên nhận:", "Sent. Receipt code:"), receipt.code);
                         item.state = SendState::Sent(receipt);
                         item.last_error = None;
                         self.receipt = Some(id);
-                        self.announce =
-                            lang.pick("Đã gửi. Biên nhận ở bên dưới.", "Sent. The receipt is below.").to_owned();
+                        self.focus_on("kc-receipt-h");
                     }
                     SendOutcome::Refused { status, body } => {
                         let (vi, en) = refusal_words(status, body.as_ref());
@@ -532,9 +662,15 @@ impl State {
                         item.state = SendState::Waiting;
                         item.next_try_ms = now_ms + backoff_ms(item.attempts);
                         self.announce = lang
-                            .pick("Chưa gửi được, sẽ tự thử lại.", "Not sent yet; it will retry by itself.")
+                            .pick(
+                                "Chưa gửi được. Hồ sơ đã được giữ trong hàng chờ trên máy này và sẽ tự gửi khi có mạng.",
+                                "Not sent yet. It is kept in the outbox on this device and will be sent when the connection is back.",
+                            )
                             .to_owned();
                         item.last_error = Some((vi, en));
+                        if item.attempts == 1 {
+                            self.focus_on("kc-outbox-h");
+                        }
                     }
                 }
             }
@@ -552,6 +688,11 @@ impl State {
                 }
             }
             Action::Discard(id) => {
+                self.confirm = None;
+                // A sent item holds the only copy of its receipt code on this device: it stays.
+                if self.item(id).is_some_and(|i| matches!(i.state, SendState::Sent(_))) {
+                    return;
+                }
                 self.outbox.retain(|i| i.id() != id);
                 if self.receipt == Some(id) {
                     self.receipt = None;
@@ -632,7 +773,54 @@ mod tests {
     fn machinery_case() -> State {
         let mut s = reduce(state(), Action::ToggleLine(Line::Machinery, true));
         s = reduce(s, Action::Answer("lines.machinery.cost".into(), Answer::Text("800 triệu".into())));
-        s
+        s = reduce(s, Action::Contact("name", "Cơ sở cơ khí Hòa Bình".into()));
+        reduce(s, Action::Contact("phone", "0912 345 678".into()))
+    }
+
+    #[test]
+    fn sending_needs_a_way_to_reach_the_applicant() {
+        let mut s = reduce(state(), Action::ToggleLine(Line::Machinery, true));
+        s = reduce(s, Action::Contact("name", "Cơ sở Hòa Bình".into()));
+        s = reduce(s, Action::Submit { now_ms: 0 });
+        assert!(s.outbox.is_empty(), "no phone, no e-mail: not sent");
+        assert!(s.contact_checked);
+        assert_eq!(s.focus.map(|f| f.0), Some("kc-contact-phone"));
+        s = reduce(s, Action::Contact("phone", "0912 34".into()));
+        s = reduce(s, Action::Submit { now_ms: 0 });
+        assert!(s.outbox.is_empty(), "an incomplete number is refused");
+        s = reduce(s, Action::Contact("phone", "0912 345 678".into()));
+        s = reduce(s, Action::Submit { now_ms: 0 });
+        assert_eq!(s.outbox.len(), 1);
+        assert_eq!(s.outbox[0].contact.as_ref().map(|c| c.name.as_str()), Some("Cơ sở Hòa Bình"));
+    }
+
+    #[test]
+    fn a_sent_receipt_is_never_discarded_and_discarding_asks_first() {
+        let s = reduce(machinery_case(), Action::Submit { now_ms: 0 });
+        let s = reduce(s, Action::Ask(Some(Confirm::Discard(id(1)))));
+        assert_eq!(s.confirm, Some(Confirm::Discard(id(1))));
+        let s = reduce(s, Action::Ask(None));
+        assert_eq!((s.confirm, s.outbox.len()), (None, 1), "saying no keeps it");
+        let receipt: ReceiptView = serde_json::from_str(
+            r#"{"code":"KC-AAAA-BBBB-CCCC","client_id":"00000000-0000-0000-0000-000000000001",
+            "received_at":"2026-01-15T08:30:00Z","drift":false,"decision":{"outcome":"eligible","pack_id":"p",
+            "papers":[{"id":"x","label":{"vi":"Giấy đăng ký","en":"Registration"}}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(receipt.decision.papers[0].label.vi, "Giấy đăng ký");
+        let s = reduce(s, Action::Sent { id: id(1), outcome: SendOutcome::Receipt(receipt), now_ms: 1 });
+        assert_eq!(s.focus.map(|f| f.0), Some("kc-receipt-h"), "focus moves to the receipt");
+        let s = reduce(s, Action::Discard(id(1)));
+        assert_eq!(s.outbox.len(), 1, "the only copy of the receipt code stays");
+    }
+
+    #[test]
+    fn starting_over_asks_first() {
+        let s = reduce(machinery_case(), Action::Ask(Some(Confirm::StartOver)));
+        assert_eq!(s.confirm, Some(Confirm::StartOver));
+        assert!(s.draft.has_answers(), "asking changes nothing");
+        let s = reduce(s, Action::StartOver(id(7)));
+        assert_eq!((s.confirm, s.draft.client_id, s.draft.has_answers()), (None, id(7), false));
     }
 
     #[test]

@@ -51,8 +51,16 @@ class KhuyenCongWidget extends HTMLElement {
       await load();
     } catch (err) {
       console.error('khuyen-cong-widget: could not load', err);
-      root.innerHTML = '<p class="kc-error" role="alert">Không tải được công cụ tự kiểm tra khuyến công. '
-        + 'Vui lòng liên hệ trực tiếp trung tâm khuyến công. / The self-check could not load; please contact the centre.</p>';
+      // Where to send the applicant instead: the host's own page, else the server's.
+      const href = this.getAttribute('fallback-href') || this.getAttribute('api-base') || new URL('../', import.meta.url).href;
+      const box = document.createElement('div');
+      box.className = 'kc-fail';
+      box.setAttribute('role', 'alert');
+      box.innerHTML = '<p lang="vi"><strong>Không tải được công cụ tự kiểm tra khuyến công.</strong> '
+        + 'Vui lòng <a>mở công cụ tại trang của trung tâm</a> hoặc liên hệ trực tiếp trung tâm khuyến công.</p>'
+        + '<p lang="en">The self-check could not load. <a>Open it on the centre\'s site</a> or contact the centre.</p>';
+      for (const a of box.querySelectorAll('a')) a.href = href;
+      root.replaceChildren(box);
       return;
     }
     root.textContent = '';

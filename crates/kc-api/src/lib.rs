@@ -193,3 +193,107 @@ pub struct ParkedDraft {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub expires_at: OffsetDateTime,
 }
+
+/// A Vietnamese phone number in its national form (`0912345678`), or `None` when `s` is not
+/// one. Spaces, dots, dashes and brackets are ignored; `+84` / `84` become `0`. Mobiles have
+/// ten digits (03, 05, 07, 08, 09 …); landlines eleven (02 + area code + subscriber).
+pub fn phone_vn(s: &str) -> Option<String> {
+    let kept: String = s.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')' | '\u{a0}')).collect();
+    let digits = match kept.strip_prefix("+84").or_else(|| kept.strip_prefix("84").filter(|r| r.len() >= 9)) {
+        Some(rest) => format!("0{}", rest.trim_start_matches('0')),
+        None => kept,
+    };
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let b = digits.as_bytes();
+    let ok = match (b.len(), b.first(), b.get(1)) {
+        (10, Some(b'0'), Some(b'3' | b'5' | b'7' | b'8' | b'9')) => true,
+        (11, Some(b'0'), Some(b'2')) => true,
+        _ => false,
+    };
+    ok.then_some(digits)
+}
+
+/// Whether `s` looks like an e-mail address a centre can write to (`name@domain.tld`).
+pub fn email_ok(s: &str) -> bool {
+    let s = s.trim();
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|part| !part.is_empty())
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// What is wrong with a contact, as `(field, Vietnamese, English)`: the centre must be able
+/// to reach the applicant, so a name and a valid phone or e-mail are needed.
+pub fn contact_problems(c: &Contact) -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut out = Vec::new();
+    if c.name.trim().is_empty() {
+        out.push(("name", "Hãy nhập tên cơ sở hoặc người liên hệ.", "Enter the establishment or contact name."));
+    }
+    let phone = c.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let email = c.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    if phone.is_some_and(|p| phone_vn(p).is_none()) {
+        out.push((
+            "phone",
+            "Số điện thoại chưa đúng: di động 10 chữ số (ví dụ 0912 345 678), cố định 11 chữ số bắt đầu bằng 02.",
+            "Not a Vietnamese phone number: mobiles have 10 digits (e.g. 0912 345 678), landlines 11 starting with 02.",
+        ));
+    }
+    if email.is_some_and(|e| !email_ok(e)) {
+        out.push((
+            "email",
+            "Địa chỉ thư điện tử chưa đúng (ví dụ ten@example.vn).",
+            "Not an e-mail address (e.g. name@example.vn).",
+        ));
+    }
+    if phone.is_none() && email.is_none() {
+        out.push((
+            "phone",
+            "Cần số điện thoại hoặc thư điện tử để trung tâm liên hệ với bạn.",
+            "A phone number or an e-mail is needed so the centre can reach you.",
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod contact_tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_phone_numbers_in_their_usual_spellings() {
+        for (typed, national) in [
+            ("0912 345 678", "0912345678"),
+            ("0912.345.678", "0912345678"),
+            ("+84 912 345 678", "0912345678"),
+            ("84912345678", "0912345678"),
+            ("(024) 3825 1234", "02438251234"),
+            ("0386-123-456", "0386123456"),
+        ] {
+            assert_eq!(phone_vn(typed).as_deref(), Some(national), "{typed}");
+        }
+        for bad in ["", "12345", "0112345678", "091234567", "09123456789", "0912 34a 678", "02438251"] {
+            assert_eq!(phone_vn(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_contact_needs_a_name_and_a_way_to_reach() {
+        let c = |name: &str, phone: Option<&str>, email: Option<&str>| Contact {
+            name: name.into(),
+            phone: phone.map(Into::into),
+            email: email.map(Into::into),
+        };
+        assert!(contact_problems(&c("Cơ sở Hòa Bình", Some("0912 345 678"), None)).is_empty());
+        assert!(contact_problems(&c("Cơ sở Hòa Bình", None, Some("hb@example.vn"))).is_empty());
+        let fields = |c: &Contact| contact_problems(c).into_iter().map(|p| p.0).collect::<Vec<_>>();
+        assert_eq!(fields(&c("", Some("0912345678"), None)), ["name"]);
+        assert_eq!(fields(&c("A", None, None)), ["phone"]);
+        assert_eq!(fields(&c("A", Some("123"), None)), ["phone"]);
+        assert_eq!(fields(&c("A", None, Some("a@b"))), ["email"]);
+        assert!(!email_ok("a @b.vn") && !email_ok("@b.vn") && email_ok("a.b@c.gov.vn"));
+    }
+}

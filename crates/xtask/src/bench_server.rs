@@ -162,6 +162,7 @@ fn submission(worker: usize, i: usize, pack_id: &str, commune: &str) -> String {
             "\"client_as_of\":\"2026-01-01\",",
             "\"client_decision\":{{\"outcome\":\"eligible\",\"criteria\":[],\"support\":[],\"priorities\":[],",
             "\"missing\":[],\"hints\":[],\"papers\":[],\"pack_id\":\"{}\",\"as_of\":\"2026-01-01\"}},",
+            "\"contact\":{{\"name\":\"Cơ sở cơ khí Hòa Bình\",\"phone\":\"0912 345 678\"}},",
             "\"client_pack_id\":\"{}\"}}"
         ),
         pid, worker, i, commune, pack_id, pack_id

@@ -7,6 +7,7 @@ pub mod changes;
 pub mod drafts;
 pub mod health;
 pub mod openapi;
+pub mod receipt_page;
 pub mod rulepack;
 pub mod site;
 

@@ -8,9 +8,12 @@ use std::path::Path;
 
 use axum::Router;
 use axum::extract::State;
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use tower::ServiceBuilder;
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::state::AppState;
 
@@ -26,9 +29,22 @@ pub const NO_BUNDLE_PAGE: &str = "<!doctype html>\n<html lang=\"vi\"><head><meta
 /// The routes of this module. Files are sent gzipped from their precompressed `FILE.gz`
 /// sibling (written by `cargo xtask dist`) when the browser accepts gzip.
 pub fn router(static_dir: &Path) -> Router<AppState> {
-    let widget = ServeDir::new(static_dir.join("widget"))
+    let files = ServeDir::new(static_dir.join("widget"))
         .precompressed_gzip()
         .fallback(ServeDir::new(static_dir).precompressed_gzip());
+    // The bundle is public and fetched without credentials: a host page on any origin may
+    // import the module scripts and fetch the wasm (module scripts and `fetch` need CORS).
+    let widget = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        ))
+        .service(files);
     Router::new().route("/", get(index)).nest_service("/widget", widget)
 }
 

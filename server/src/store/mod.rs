@@ -79,6 +79,19 @@ pub struct StatusRow {
     pub applicant_comment: Option<String>,
 }
 
+/// What the applicant's printable receipt shows: the stored documents as JSON text.
+#[derive(Debug, Clone)]
+pub struct PrintRow {
+    pub receipt_code: String,
+    pub status: String,
+    pub received_at: OffsetDateTime,
+    pub centre_id: Option<String>,
+    pub contact_json: Option<String>,
+    pub answers_json: String,
+    pub server_decision_json: String,
+    pub applicant_comment: Option<String>,
+}
+
 /// A parked draft.
 #[derive(Debug, Clone)]
 pub struct DraftRow {
@@ -198,6 +211,14 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.status(receipt_code).await,
             Store::Postgres(s) => s.status(receipt_code).await,
+        }
+    }
+
+    /// What the printable receipt of a receipt code (already normalised) shows.
+    pub async fn printable(&self, receipt_code: &str) -> anyhow::Result<Option<PrintRow>> {
+        match self {
+            Store::Sqlite(s) => s.printable(receipt_code).await,
+            Store::Postgres(s) => s.printable(receipt_code).await,
         }
     }
 

@@ -20,7 +20,9 @@ use time::{Date, OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
 use super::group::{BatchError, BatchWriter, GroupCommit};
-use super::{ChangeRow, DraftRow, NewApplication, Parked, StatusRow, StoredReceipt, Submitted, is_unique_violation};
+use super::{
+    ChangeRow, DraftRow, NewApplication, Parked, PrintRow, StatusRow, StoredReceipt, Submitted, is_unique_violation,
+};
 use crate::codes;
 
 /// SQLite store: a one-connection writer pool and a reader pool over the same file.
@@ -93,6 +95,30 @@ impl SqliteStore {
                 support_lines: r.try_get("support_lines")?,
                 amount_national: r.try_get("amount_national")?,
                 amount_local: r.try_get("amount_local")?,
+                applicant_comment: r.try_get("applicant_comment")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(super) async fn printable(&self, receipt_code: &str) -> anyhow::Result<Option<PrintRow>> {
+        let row = sqlx::query(
+            "SELECT receipt_code, status, received_at, centre_id, contact, answers,
+                    server_decision, applicant_comment
+             FROM applications WHERE receipt_code = ?1",
+        )
+        .bind(receipt_code)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|r| {
+            Ok(PrintRow {
+                receipt_code: r.try_get("receipt_code")?,
+                status: r.try_get("status")?,
+                received_at: parse_ts(&r.try_get::<String, _>("received_at")?)?,
+                centre_id: r.try_get("centre_id")?,
+                contact_json: r.try_get("contact")?,
+                answers_json: r.try_get("answers")?,
+                server_decision_json: r.try_get("server_decision")?,
                 applicant_comment: r.try_get("applicant_comment")?,
             })
         })

@@ -76,7 +76,11 @@ pub(crate) fn view(state: &State, dispatch: &Dispatch) -> Html {
                         "Chỉ hỏi những điều có thể làm thay đổi kết quả.",
                         "Only questions that can change the result are asked.",
                     ) }</p>
-                    { for shown.iter().map(|id| question(state, dispatch, id, why(id))) }
+                    // Keyed by question id: when a question appears or goes away, the others
+                    // keep their DOM nodes, so the field being typed in keeps focus and caret.
+                    { for shown.iter().map(|id| html! {
+                        <div class="kc-q" key={id.clone()}>{ question(state, dispatch, id, why(id)) }</div>
+                    }) }
                 </fieldset>
             }
         </form>
@@ -103,7 +107,9 @@ fn question(state: &State, dispatch: &Dispatch, id: &str, why: Option<String>) -
         }
         (!v.is_empty()).then(|| v.join(" "))
     };
-    let help = why.map(|w| html! { <p class="kc-help" id={help_id.clone()}>{ w }</p> });
+    // Always in the DOM (empty when there is nothing to say): the field's node list never
+    // changes shape while it is typed in.
+    let help = html! { <p class="kc-help" id={help_id.clone()} hidden={why.is_none()}>{ why.clone().unwrap_or_default() }</p> };
     // Always in the DOM, so screen readers announce an entry error when it appears (politely:
     // it may come and go while the applicant is still typing).
     let error_html =
@@ -138,6 +144,7 @@ fn question(state: &State, dispatch: &Dispatch, id: &str, why: Option<String>) -
     };
     match kind {
         Kind::YesNo => {
+            let [first, second] = questions::yes_no_options(id);
             let radio = |value: bool, text: &str| {
                 let rid = format!("{dom}-{value}");
                 let answer = answer.clone();
@@ -155,8 +162,8 @@ fn question(state: &State, dispatch: &Dispatch, id: &str, why: Option<String>) -
                     <legend>{ label.clone() }</legend>
                     { help.clone() }
                     <div class="kc-row">
-                        { radio(true, lang.pick("Có", "Yes")) }
-                        { radio(false, lang.pick("Không", "No")) }
+                        { radio(first.0, lang.pick(first.1, first.2)) }
+                        { radio(second.0, lang.pick(second.1, second.2)) }
                     </div>
                 </fieldset>
             }
@@ -202,16 +209,19 @@ fn question(state: &State, dispatch: &Dispatch, id: &str, why: Option<String>) -
                 Kind::Count => ("text", "numeric", ""),
                 _ => ("date", "", ""),
             };
-            let echo = match kind {
-                Kind::Money if error.is_none() => {
-                    parsed_money(app, id).map(|v| money_echo(lang, v, &format!("{dom}-echo")))
-                }
+            let parsed = match kind {
+                Kind::Money if error.is_none() => parsed_money(app, id),
                 _ => None,
             };
-            let described = match (&echo, &described) {
-                (Some(_), Some(d)) => Some(format!("{d} {dom}-echo")),
-                (Some(_), None) => Some(format!("{dom}-echo")),
-                (None, d) => d.clone(),
+            let check =
+                parsed.and_then(|v| questions::implausible(id, v)).map(|(vi, en)| lang.pick(&vi, &en).to_owned());
+            // The echo and the check are always present: only their text follows the typing.
+            let echo = money_echo(lang, parsed, &format!("{dom}-echo"));
+            let check = html! { <p class="kc-check-note" id={format!("{dom}-check")} aria-live="polite">{ check.unwrap_or_default() }</p> };
+            let described = match (kind, &described) {
+                (Kind::Money, Some(d)) => Some(format!("{d} {dom}-echo {dom}-check")),
+                (Kind::Money, None) => Some(format!("{dom}-echo {dom}-check")),
+                (_, d) => d.clone(),
             };
             html! {
                 <div class="kc-field">
@@ -228,7 +238,7 @@ fn question(state: &State, dispatch: &Dispatch, id: &str, why: Option<String>) -
                         aria-invalid={error.is_some().then_some("true")}
                         aria-describedby={described}
                     />
-                    { echo }
+                    if kind == Kind::Money { { echo } { check } }
                     { error_html }
                 </div>
             }
@@ -245,13 +255,17 @@ fn parsed_money(app: &kc_rules::Application, id: &str) -> Option<Vnd> {
     }
 }
 
-/// The parsed amount shown back in figures and words.
-pub(crate) fn money_echo(lang: Lang, v: Vnd, id: &str) -> Html {
+/// The parsed amount shown back in figures and words (an empty line while there is none).
+pub(crate) fn money_echo(lang: Lang, v: Option<Vnd>, id: &str) -> Html {
+    let (fig, words) = match v {
+        Some(v) => (format!("= {v}"), format!(" ({})", capitalise(&vnd_in_words(v)))),
+        None => Default::default(),
+    };
     html! {
         <p class="kc-echo" id={id.to_owned()}>
-            <span class="kc-echo-fig">{ format!("= {v}") }</span>
-            <span class="kc-echo-words" lang="vi">{ format!(" ({})", capitalise(&vnd_in_words(v))) }</span>
-            if lang == Lang::En { <span class="kc-sr">{ " (amount in Vietnamese words)" }</span> }
+            <span class="kc-echo-fig">{ fig }</span>
+            <span class="kc-echo-words" lang="vi">{ words }</span>
+            if lang == Lang::En && v.is_some() { <span class="kc-sr">{ " (amount in Vietnamese words)" }</span> }
         </p>
     }
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod commune;
 pub(crate) mod form;
+pub(crate) mod lookup;
 pub(crate) mod outbox;
 pub(crate) mod receipt;
 pub(crate) mod result;

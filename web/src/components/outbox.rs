@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::app::{Dispatch, line_names};
 use crate::platform;
-use crate::state::{Action, OutboxItem, SendState, State};
+use crate::state::{Action, Confirm, OutboxItem, SendState, State};
 
 fn item_view(state: &State, dispatch: &Dispatch, item: &OutboxItem) -> Html {
     let lang = state.lang;
@@ -24,10 +24,19 @@ fn item_view(state: &State, dispatch: &Dispatch, item: &OutboxItem) -> Html {
         let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(Action::Retry(id, platform::now_ms())))
     };
+    let ask_discard = {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::Ask(Some(Confirm::Discard(id)))))
+    };
     let discard = {
         let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(Action::Discard(id)))
     };
+    let keep = {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::Ask(None)))
+    };
+    let confirming = state.confirm == Some(Confirm::Discard(id));
     let show = {
         let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(Action::ShowReceipt(Some(id))))
@@ -61,15 +70,29 @@ fn item_view(state: &State, dispatch: &Dispatch, item: &OutboxItem) -> Html {
             <p class="kc-st">{ status }</p>
             <p class="kc-dim">{ lines }</p>
             if let Some(n) = waiting_note { <p class="kc-help">{ n }</p> }
-            <div class="kc-actions">
-                if sent {
-                    <button type="button" class="kc-btn kc-btn--ghost" onclick={show}>{ lang.pick("Xem biên nhận", "Show receipt") }</button>
-                } else {
-                    <button type="button" class="kc-btn kc-btn--ghost" onclick={retry} disabled={sending}>{ label_retry }</button>
-                    <button type="button" class="kc-btn kc-btn--ghost" onclick={save}>{ label_save }</button>
-                }
-                <button type="button" class="kc-btn kc-btn--ghost" onclick={discard} disabled={sending}>{ label_discard }</button>
-            </div>
+            if confirming {
+                <div class="kc-confirm" role="alertdialog" aria-labelledby={format!("kc-confirm-{id}")}>
+                    <p id={format!("kc-confirm-{id}")}>{ lang.pick(
+                        "Bỏ hồ sơ này khỏi hàng chờ? Hồ sơ chưa được gửi và sẽ bị xoá khỏi máy này. Bạn có thể lưu thành tệp trước.",
+                        "Discard this submission? It has not been sent and will be deleted from this device. You can save it as a file first.",
+                    ) }</p>
+                    <div class="kc-actions">
+                        <button type="button" class="kc-btn kc-btn--danger" onclick={discard}>{ lang.pick("Bỏ hồ sơ", "Discard") }</button>
+                        <button type="button" class="kc-btn kc-btn--ghost" id="kc-confirm-no" onclick={keep}>{ lang.pick("Giữ lại", "Keep it") }</button>
+                    </div>
+                </div>
+            } else {
+                <div class="kc-actions">
+                    if sent {
+                        // A sent item keeps its receipt code: it cannot be discarded.
+                        <button type="button" class="kc-btn kc-btn--ghost" onclick={show}>{ lang.pick("Xem biên nhận", "Show receipt") }</button>
+                    } else {
+                        <button type="button" class="kc-btn kc-btn--ghost" onclick={retry} disabled={sending}>{ label_retry }</button>
+                        <button type="button" class="kc-btn kc-btn--ghost" onclick={save}>{ label_save }</button>
+                        <button type="button" class="kc-btn kc-btn--ghost" onclick={ask_discard} disabled={sending}>{ label_discard }</button>
+                    }
+                </div>
+            }
         </li>
     }
 }
@@ -82,7 +105,7 @@ pub(crate) fn view(state: &State, dispatch: &Dispatch) -> Html {
     let lang = state.lang;
     html! {
         <section class="kc-card kc-outbox" aria-labelledby="kc-outbox-h">
-            <h3 id="kc-outbox-h">{ lang.pick("Hồ sơ gửi đi", "Outbox") }</h3>
+            <h3 id="kc-outbox-h" tabindex="-1">{ lang.pick("Hồ sơ gửi đi", "Outbox") }</h3>
             <p class="kc-help">{ lang.pick(
                 "Hồ sơ được giữ trên máy này cho đến khi gửi được. Nếu không có mạng, bạn có thể lưu thành tệp và mang đến trung tâm.",
                 "Submissions stay on this device until they are sent. Without a connection you can save one as a file and bring it to the centre.",
