@@ -206,9 +206,9 @@ pub(crate) fn App(props: &AppProps) -> Html {
             </p>
             <div class="kc-sr" role="status" aria-live="polite" aria-atomic="true">{ state.announce.clone() }</div>
             { body }
-            { receipt::view(&state, &dispatch) }
+            { receipt::view(&state) }
             { outbox::view(&state, &dispatch) }
-            { lookup::view(&state, &dispatch) }
+            { lookup::view(&state) }
         </div>
     }
 }

@@ -76,18 +76,6 @@ impl Lang {
         }
     }
 
-    /// A review state in words.
-    pub fn review(self, s: kc_api::ReviewState) -> &'static str {
-        use kc_api::ReviewState as R;
-        match s {
-            R::Received => self.pick("Trung tâm đã nhận", "Received by the centre"),
-            R::UnderReview => self.pick("Đang xem xét", "Under review"),
-            R::NeedsChanges => self.pick("Cần bổ sung, sửa đổi", "Changes needed"),
-            R::Accepted => self.pick("Đã chấp nhận", "Accepted"),
-            R::Rejected => self.pick("Không được chấp nhận", "Not accepted"),
-        }
-    }
-
     /// Mark and word of a criterion status (the mark is never the only signal).
     pub fn status(self, s: Status) -> (&'static str, &'static str) {
         match s {

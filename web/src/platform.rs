@@ -7,7 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::json;
-use crate::state::{Draft, OutboxItem, ParkedView, ReceiptView, SendOutcome, StatusLite};
+use crate::state::{Draft, OutboxItem, ParkedView, ReceiptView, SendOutcome};
 
 const DRAFT_KEY: &str = "kc-widget/v1/draft";
 const OUTBOX_KEY: &str = "kc-widget/v1/outbox";
@@ -132,9 +132,14 @@ pub(crate) fn focus(root: &web_sys::Element, id: &str) {
     }
 }
 
-/// The server's printable page of a receipt.
+/// The server's page of a receipt (status, next step, the centre's comment; printable).
 pub(crate) fn receipt_url(api_base: &str, code: &str, lang: crate::lang::Lang) -> String {
-    format!("{}/receipt/{code}?lang={}", api_base.trim_end_matches('/'), lang.tag())
+    format!("{}?code={code}&lang={}", lookup_url(api_base), lang.tag())
+}
+
+/// Where the lookup form goes (`GET /receipt?code=…`).
+pub(crate) fn lookup_url(api_base: &str) -> String {
+    format!("{}/receipt", api_base.trim_end_matches('/'))
 }
 
 async fn fetch(method: &str, url: &str, body: Option<String>) -> Result<(u16, String), JsValue> {
@@ -217,26 +222,6 @@ pub(crate) async fn resume(api_base: &str, code: &str) -> Result<ParkedView, (St
             format!("Không mở được bản nháp (mã {status})."),
             format!("Could not open the draft (status {status})."),
         )),
-        Err(_) => Err(offline_words()),
-    }
-}
-
-/// `GET /applications/{code}`: the applicant's status view.
-pub(crate) async fn lookup(api_base: &str, code: &str) -> Result<StatusLite, (String, String)> {
-    let code: String = code.trim().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-    if code.is_empty() {
-        return Err(("Hãy nhập mã biên nhận.".into(), "Enter the receipt code.".into()));
-    }
-    match fetch("GET", &url(api_base, &format!("/applications/{code}")), None).await {
-        Ok((200, text)) => json::from_str(&text)
-            .ok_or_else(|| ("Máy chủ trả lời không đúng định dạng.".into(), "Malformed answer.".into())),
-        Ok((404, _)) => Err((
-            "Không tìm thấy hồ sơ với mã này. Hãy kiểm tra lại mã trên biên nhận.".into(),
-            "No application with this code. Check the code on the receipt.".into(),
-        )),
-        Ok((status, _)) => {
-            Err((format!("Không tra cứu được (mã {status})."), format!("The lookup failed (status {status}).")))
-        }
         Err(_) => Err(offline_words()),
     }
 }

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use kc_api::{Contact, ErrorBody, ReviewState, Submission};
+use kc_api::{Contact, ErrorBody, Submission};
 use kc_rules::{Application, Decision, Fund, Line, LineRequest, Outcome, RulePack, Status, Text, Vnd};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -150,37 +150,6 @@ pub struct DecisionSummary {
 pub struct PaperSummary {
     /// Its name.
     pub label: Text,
-}
-
-/// The applicant's status view ([`kc_api::StatusView`]) as the lookup shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatusLite {
-    /// The receipt code.
-    pub code: String,
-    /// Review state.
-    pub state: ReviewState,
-    /// Server receive time, RFC 3339.
-    pub received_at: String,
-    /// The server's outcome.
-    pub outcome: Outcome,
-    /// What happens next.
-    pub next_step: Text,
-    /// The centre's comment to the applicant.
-    #[serde(default)]
-    pub comment: Option<String>,
-}
-
-/// Looking a receipt code up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Lookup {
-    /// Nothing asked.
-    Idle,
-    /// Request in flight.
-    Busy,
-    /// The server's answer.
-    Found(StatusLite),
-    /// Not found or failed: why (Vietnamese, English).
-    Error(String, String),
 }
 
 /// A destructive step waiting for the applicant's "yes".
@@ -367,10 +336,6 @@ pub struct State {
     pub confirm: Option<Confirm>,
     /// Whether the contact fields were checked (after a submit attempt): shows their errors.
     pub contact_checked: bool,
-    /// The receipt lookup.
-    pub lookup: Lookup,
-    /// The code in the lookup field (prefilled from a receipt).
-    pub lookup_code: String,
     /// Where keyboard focus should move (element id) and a counter, so the same target
     /// can be asked for twice.
     pub focus: Option<(&'static str, u32)>,
@@ -426,10 +391,6 @@ pub enum Action {
     ServerPack(String),
     /// Ask before a destructive step (`None`: the applicant said no).
     Ask(Option<Confirm>),
-    /// The lookup changed.
-    Lookup(Lookup),
-    /// Fill the lookup field with a receipt code and go there.
-    LookupCode(String),
 }
 
 fn evaluate(app: &Application, today: Date) -> Result<Decision, String> {
@@ -473,8 +434,6 @@ impl State {
             announce: String::new(),
             confirm: None,
             contact_checked: false,
-            lookup: Lookup::Idle,
-            lookup_code: String::new(),
             focus: None,
         }
     }
@@ -576,19 +535,6 @@ impl State {
                 if c.is_some() {
                     self.focus_on("kc-confirm-no");
                 }
-            }
-            Action::Lookup(l) => {
-                self.announce = match &l {
-                    Lookup::Found(s) => format!("{} {}", lang.pick("Đã tìm thấy hồ sơ", "Found application"), s.code),
-                    Lookup::Error(vi, en) => lang.pick(vi, en).to_owned(),
-                    _ => self.announce.clone(),
-                };
-                self.lookup = l;
-            }
-            Action::LookupCode(code) => {
-                self.lookup_code = code;
-                self.lookup = Lookup::Idle;
-                self.focus_on("kc-lookup-code");
             }
             Action::Restore => {
                 if let Some(d) = self.restore.take() {

@@ -20,21 +20,31 @@ use crate::store::PrintRow;
 
 /// The routes of this module.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/receipt/{code}", get(receipt_page))
+    Router::new().route("/receipt", get(by_query)).route("/receipt/{code}", get(by_path))
 }
 
+/// `?lang=vi|en`, and the code when it comes from the widget's lookup form.
 #[derive(Deserialize)]
-struct LangQuery {
+struct PageQuery {
     lang: Option<String>,
+    code: Option<String>,
 }
 
-async fn receipt_page(
-    State(state): State<AppState>,
+async fn by_path(
+    state: State<AppState>,
     Path(code): Path<String>,
-    Query(q): Query<LangQuery>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let lang = q.lang.as_deref().and_then(Lang::parse).unwrap_or(Lang::Vi);
-    let row = match codes::normalize_receipt(&code) {
+    receipt_page(state, &code, q.lang.as_deref()).await
+}
+
+async fn by_query(state: State<AppState>, Query(q): Query<PageQuery>) -> Result<Response, ApiError> {
+    receipt_page(state, q.code.as_deref().unwrap_or(""), q.lang.as_deref()).await
+}
+
+async fn receipt_page(State(state): State<AppState>, code: &str, lang: Option<&str>) -> Result<Response, ApiError> {
+    let lang = lang.and_then(Lang::parse).unwrap_or(Lang::Vi);
+    let row = match codes::normalize_receipt(code) {
         Some(code) => state.store.printable(&code).await?,
         None => None,
     };
@@ -80,7 +90,11 @@ fn render(lang: Lang, pack: &kc_rules::RulePack, row: &PrintRow) -> Result<Strin
     if let Some(c) = &row.centre_id {
         item(t("Trung tâm tiếp nhận", "Receiving centre"), esc(c));
     }
-    item(t("Tình trạng", "Status"), esc(&state_label(lang, &row.status)));
+    item(t("Tình trạng", "Status"), format!("<strong>{}</strong>", esc(&state_label(lang, &row.status))));
+    if let Ok(review) = serde_json::from_value::<kc_api::ReviewState>(serde_json::Value::String(row.status.clone())) {
+        let next = crate::routes::applications::next_step(review, decision.outcome);
+        item(t("Bước tiếp theo", "Next step"), esc(if lang == Lang::Vi { &next.vi } else { &next.en }));
+    }
     if let Some(c) = &contact {
         item(t("Cơ sở / người liên hệ", "Establishment / contact"), esc(&c.name));
         if let Some(p) = &c.phone {
@@ -155,12 +169,12 @@ fn render(lang: Lang, pack: &kc_rules::RulePack, row: &PrintRow) -> Result<Strin
 <p class="noprint">{other}</p>
 <h1>{title}</h1>
 <dl>{dl}</dl>
+{comment}
 <h2>{requested}</h2>
 <table><thead><tr><th scope="col">{line}</th><th scope="col">{cost}</th><th scope="col">{national}</th><th scope="col">{local}</th></tr></thead>
 <tbody>{rows}</tbody></table>
 <h2>{papers_h}</h2>
 <ul>{papers}</ul>
-{comment}
 <p class="note">{note}</p>
 <p class="noprint">{print_hint}</p>
 </main></body></html>

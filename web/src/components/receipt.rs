@@ -5,35 +5,20 @@
 use kc_rules::{Fund, Vnd};
 use yew::prelude::*;
 
-use crate::app::{Dispatch, outcome_class};
+use crate::app::outcome_class;
 use crate::components::result::amount;
 use crate::lang::Lang;
 use crate::platform;
-use crate::state::{Action, Lookup, SendState, State};
+use crate::state::{SendState, State};
 
 /// The receipt panel (when one is chosen).
-pub(crate) fn view(state: &State, dispatch: &Dispatch) -> Html {
+pub(crate) fn view(state: &State) -> Html {
     let lang = state.lang;
     let Some(item) = state.receipt.and_then(|id| state.item(id)) else { return html! {} };
     let SendState::Sent(receipt) = &item.state else { return html! {} };
     let d = &receipt.decision;
     let when = vietnam_time(&receipt.received_at, lang);
     let printable = platform::receipt_url(&state.options.api_base, &receipt.code, lang);
-    let lookup = {
-        let (d, code, api) = (dispatch.clone(), receipt.code.clone(), state.options.api_base.clone());
-        Callback::from(move |_: MouseEvent| {
-            d.dispatch(Action::LookupCode(code.clone()));
-            d.dispatch(Action::Lookup(Lookup::Busy));
-            let (d, code, api) = (d.clone(), code.clone(), api.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let found = match platform::lookup(&api, &code).await {
-                    Ok(s) => Lookup::Found(s),
-                    Err((vi, en)) => Lookup::Error(vi, en),
-                };
-                d.dispatch(Action::Lookup(found));
-            });
-        })
-    };
     let funds: Vec<(Fund, Vnd)> =
         [Fund::National, Fund::Local].into_iter().map(|f| (f, d.total(f))).filter(|(_, v)| *v > Vnd::ZERO).collect();
     let cost = |line| item.requests.iter().find(|r| r.line == line).and_then(|r| r.cost);
@@ -100,8 +85,7 @@ pub(crate) fn view(state: &State, dispatch: &Dispatch) -> Html {
                 "Keep the receipt code to look up the application and when you contact the centre.",
             ) }</p>
             <div class="kc-actions kc-noprint">
-                <a class="kc-btn" href={printable} target="_blank" rel="noopener">{ lang.pick("In biên nhận", "Print receipt") }</a>
-                <button type="button" class="kc-btn kc-btn--ghost" onclick={lookup}>{ lang.pick("Tra cứu tình trạng", "Look up the status") }</button>
+                <a class="kc-btn" href={printable} target="_blank" rel="noopener">{ lang.pick("In biên nhận, tra cứu tình trạng", "Print, look up the status") }</a>
             </div>
         </section>
     }
