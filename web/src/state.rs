@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use kc_api::{Contact, ErrorBody, Submission};
-use kc_rules::{Application, Decision, Fund, Line, LineRequest, Outcome, RulePack, Status, Text, Vnd};
+use kc_rules::{Application, Decision, Fund, Line, LineRequest, Outcome, RulePack, Status, Vnd};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use uuid::Uuid;
@@ -140,16 +140,6 @@ pub struct DecisionSummary {
     /// Amount per line and fund.
     #[serde(default)]
     pub support: Vec<SupportSummary>,
-    /// The papers to bring.
-    #[serde(default)]
-    pub papers: Vec<PaperSummary>,
-}
-
-/// A paper to bring, by name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PaperSummary {
-    /// Its name.
-    pub label: Text,
 }
 
 /// A destructive step waiting for the applicant's "yes".
@@ -221,9 +211,6 @@ pub struct OutboxItem {
     pub next_try_ms: u64,
     /// The last transient failure, for display (Vietnamese, English).
     pub last_error: Option<(String, String)>,
-    /// The requested lines with their costs and learners (for the receipt).
-    #[serde(default)]
-    pub requests: Vec<LineRequest>,
     /// Who sent it (for the receipt; stays on this device).
     #[serde(default)]
     pub contact: Option<Contact>,
@@ -244,7 +231,6 @@ impl OutboxItem {
             attempts: 0,
             next_try_ms: now_ms,
             last_error: None,
-            requests: submission.application.lines.clone(),
             contact: submission.contact.clone(),
             centre_id: submission.centre_id.clone(),
         }
@@ -753,7 +739,6 @@ mod tests {
             "papers":[{"id":"x","label":{"vi":"Giấy đăng ký","en":"Registration"}}]}}"#,
         )
         .unwrap();
-        assert_eq!(receipt.decision.papers[0].label.vi, "Giấy đăng ký");
         let s = reduce(s, Action::Sent { id: id(1), outcome: SendOutcome::Receipt(receipt), now_ms: 1 });
         assert_eq!(s.focus.map(|f| f.0), Some("kc-receipt-h"), "focus moves to the receipt");
         let s = reduce(s, Action::Discard(id(1)));

@@ -21,7 +21,6 @@ pub(crate) fn view(state: &State) -> Html {
     let printable = platform::receipt_url(&state.options.api_base, &receipt.code, lang);
     let funds: Vec<(Fund, Vnd)> =
         [Fund::National, Fund::Local].into_iter().map(|f| (f, d.total(f))).filter(|(_, v)| *v > Vnd::ZERO).collect();
-    let cost = |line| item.requests.iter().find(|r| r.line == line).and_then(|r| r.cost);
     html! {
         <section class="kc-card kc-receipt" aria-labelledby="kc-receipt-h">
             <h3 id="kc-receipt-h" tabindex="-1">{ lang.pick("Biên nhận hồ sơ tự kiểm tra", "Self-check receipt") }</h3>
@@ -51,19 +50,10 @@ pub(crate) fn view(state: &State) -> Html {
                     </>
                 }) }
             </dl>
-            <h4>{ lang.pick("Nội dung đề nghị", "Requested") }</h4>
-            <ul class="kc-papers">
-                { for item.lines.iter().map(|l| html! {
-                    <li>
-                        { lang.line(*l) }
-                        if let Some(c) = cost(*l) { { format!(" — {}: {c}", lang.pick("chi phí dự kiến", "expected cost")) } }
-                    </li>
-                }) }
-            </ul>
-            if !d.papers.is_empty() {
-                <h4>{ lang.pick("Giấy tờ cần mang theo", "Papers to bring") }</h4>
-                <ul class="kc-papers">{ for d.papers.iter().map(|p| html! { <li>{ lang.text(&p.label).to_owned() }</li> }) }</ul>
-            }
+            <p class="kc-help">{ lang.pick(
+                "Bản in của biên nhận có nội dung đề nghị, chi phí và giấy tờ cần mang theo.",
+                "The printable receipt lists the request, the costs and the papers to bring.",
+            ) }</p>
             if receipt.drift {
                 <p class="kc-notice" role="note">{ lang.pick(
                     "Kết quả do máy chủ tính khác với kết quả đã hiển thị trên máy của bạn. Kết quả của máy chủ (ở trên) là kết quả được áp dụng.",

@@ -231,16 +231,6 @@ fn decision_view(lang: Lang, d: &Decision, has_lines: bool) -> Html {
                     </ul>
                 </details>
             }
-            if !d.papers.is_empty() {
-                <details class="kc-more">
-                    <summary>{ lang.pick("Căn cứ của danh sách giấy tờ", "Basis of the papers list") }</summary>
-                    <ul class="kc-papers">
-                        { for d.papers.iter().map(|p| html! {
-                            <li>{ lang.text(&p.label).to_owned() } <br /> { basis(lang, &p.citation, p.confidence) }</li>
-                        }) }
-                    </ul>
-                </details>
-            }
             <p class="kc-pack">
                 { format!(
                     "{} {} · {} {}",
