@@ -24,7 +24,12 @@ after(async () => {
 /** Starts a new self-check (a fresh client id) with the training line requested. */
 async function freshTrainingDraft(p) {
   await w(p, '.kc-submit .kc-btn').filter({ hasText: 'Bắt đầu bản mới' }).click();
+  // With answers on screen the widget asks first.
+  const confirm = w(p, '.kc-confirm .kc-btn').filter({ hasText: 'Xoá và bắt đầu lại' });
+  if (await confirm.count()) await confirm.click();
   await w(p, '#kc-line-training').check();
+  await w(p, '#kc-contact-name').pressSequentially('Hợp tác xã Đồng Tâm', { delay: 5 });
+  await w(p, '#kc-contact-phone').pressSequentially('0912 345 678', { delay: 5 });
   await w(p, '.kc-btn--primary:not([disabled])').waitFor();
 }
 
@@ -97,6 +102,7 @@ test('a queued submission saves as a file; a 409 is explained in plain words; di
 
   const before = await w(page, '.kc-outbox-item').count();
   await failed.locator('button', { hasText: 'Bỏ khỏi hàng chờ' }).click();
+  await failed.locator('button', { hasText: 'Bỏ hồ sơ' }).click();
   await page.waitForFunction(
     (n) => document.querySelector('khuyen-cong-widget').shadowRoot.querySelectorAll('.kc-outbox-item').length === n,
     before - 1,
@@ -110,9 +116,31 @@ test('the receipt prints alone', async () => {
   await receipt.waitFor({ timeout: 30_000 });
   assert.match(await receipt.innerText(), /KC-[A-Z0-9]{4}-/);
 
-  await page.evaluate(() => { window.kcPrinted = 0; window.print = () => { window.kcPrinted += 1; }; });
-  await receipt.locator('button', { hasText: 'In biên nhận' }).click();
-  assert.equal(await page.evaluate(() => window.kcPrinted), 1);
+  // Focus moved to the receipt, not to the page body far above it.
+  assert.equal(
+    await page.evaluate(() => document.querySelector('khuyen-cong-widget').shadowRoot.activeElement?.id),
+    'kc-receipt-h',
+  );
+  const code = await receipt.locator('.kc-code').innerText();
+  // The printable copy is the server's own page: no host header, menu or footer around it.
+  const [printable] = await Promise.all([
+    page.context().waitForEvent('page'),
+    receipt.locator('a', { hasText: 'In biên nhận' }).click(),
+  ]);
+  await printable.waitForLoadState();
+  const paper = await printable.locator('main').innerText();
+  assert.match(paper, new RegExp(code));
+  assert.match(paper, /Hợp tác xã Đồng Tâm/);
+  assert.match(paper, /0912 345 678/);
+  assert.match(paper, /giờ Việt Nam/);
+  assert.match(paper, /Đào tạo nghề/);
+  assert.match(paper, /Giấy tờ cần mang theo/);
+  assert.match(paper, /Bước tiếp theo/);
+  assert.equal(await printable.locator('nav, footer').count(), 0);
+  // The lookup form takes the code in any case, without dashes.
+  await printable.goto(`${server.url}/receipt?code=${code.replaceAll('-', '').toLowerCase()}`);
+  assert.match(await printable.locator('main').innerText(), new RegExp(code));
+  await printable.close();
 
   await page.emulateMedia({ media: 'print' });
   try {
