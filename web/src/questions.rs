@@ -455,6 +455,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn slips_of_the_keyboard_get_a_check_and_no_question_is_a_double_negative() {
+        assert!(
+            implausible("lines.machinery.cost", Vnd::from_const(7)).is_some_and(|(vi, _)| vi.contains("700 triệu"))
+        );
+        assert_eq!(implausible("lines.machinery.cost", Vnd::from_const(700_000_000)), None);
+        assert_eq!(implausible("size.revenue", Vnd::from_const(7)), None, "only equipment and model costs");
+        let [first, second] = yes_no_options("conditions.no_other_state_funding");
+        assert_eq!(
+            (first.0, second.0),
+            (false, true),
+            "“Có” (another source funds it) stores no_other_state_funding = false"
+        );
+        assert!(!label("conditions.no_other_state_funding", Lang::Vi).contains("không nhận"), "asked positively");
+    }
+
+    #[test]
     fn money_answers_parse_vietnamese_habits() {
         let mut app = Application::default();
         for typed in ["300.000.000", "300000000", "300 000 000", "300 triệu"] {
