@@ -187,9 +187,7 @@ pub(crate) fn App(props: &AppProps) -> Html {
         }
     };
 
-    let has_receipt = state
-        .receipt
-        .is_some_and(|id| state.item(id).is_some_and(|i| matches!(i.state, crate::state::SendState::Sent(_))));
+    let has_receipt = state.shown_receipt().is_some();
     html! {
         <div class={classes!("kc", has_receipt.then_some("kc--receipt"))} lang={lang.tag()}>
             <header class="kc-head">

@@ -429,6 +429,15 @@ impl State {
         self.focus = Some((id, n));
     }
 
+    /// The receipt on screen: its outbox item and the server's receipt, once sent.
+    pub fn shown_receipt(&self) -> Option<(&OutboxItem, &ReceiptView)> {
+        let item = self.item(self.receipt?)?;
+        match &item.state {
+            SendState::Sent(r) => Some((item, r)),
+            _ => None,
+        }
+    }
+
     /// The outbox item of the draft, if it was submitted.
     pub fn item(&self, id: Uuid) -> Option<&OutboxItem> {
         self.outbox.iter().find(|i| i.id() == id)

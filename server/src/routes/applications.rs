@@ -114,7 +114,7 @@ pub async fn status(
 }
 
 /// A stored snake_case id back into its enum.
-fn stored_enum<T: serde::de::DeserializeOwned>(id: &str, column: &'static str) -> Result<T, ApiError> {
+pub(crate) fn stored_enum<T: serde::de::DeserializeOwned>(id: &str, column: &'static str) -> Result<T, ApiError> {
     serde_json::from_value(serde_json::Value::String(id.to_owned()))
         .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context(format!("stored {column} is unknown"))))
 }

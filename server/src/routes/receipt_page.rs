@@ -14,6 +14,8 @@ use serde::Deserialize;
 
 use crate::codes;
 use crate::error::ApiError;
+use crate::recheck::outcome_id;
+use crate::routes::applications::stored_enum;
 use crate::staff::html::{Lang, esc, line_label, money, outcome_label, state_label, subject_label, when};
 use crate::state::AppState;
 use crate::store::PrintRow;
@@ -91,7 +93,7 @@ fn render(lang: Lang, pack: &kc_rules::RulePack, row: &PrintRow) -> Result<Strin
         item(t("Trung tâm tiếp nhận", "Receiving centre"), esc(c));
     }
     item(t("Tình trạng", "Status"), format!("<strong>{}</strong>", esc(&state_label(lang, &row.status))));
-    if let Ok(review) = serde_json::from_value::<kc_api::ReviewState>(serde_json::Value::String(row.status.clone())) {
+    if let Ok(review) = stored_enum::<kc_api::ReviewState>(&row.status, "status") {
         let next = crate::routes::applications::next_step(review, decision.outcome);
         item(t("Bước tiếp theo", "Next step"), esc(if lang == Lang::Vi { &next.vi } else { &next.en }));
     }
@@ -202,14 +204,6 @@ fn render(lang: Lang, pack: &kc_rules::RulePack, row: &PrintRow) -> Result<Strin
             "Print this page with the browser's Print command (Ctrl+P)."
         ),
     ))
-}
-
-fn outcome_id(d: &Decision) -> &'static str {
-    match d.outcome {
-        kc_rules::Outcome::Eligible => "eligible",
-        kc_rules::Outcome::NotEligible => "not_eligible",
-        kc_rules::Outcome::NeedMoreAnswers => "need_more_answers",
-    }
 }
 
 fn not_found(lang: Lang) -> String {

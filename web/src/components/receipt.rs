@@ -9,13 +9,12 @@ use crate::app::outcome_class;
 use crate::components::result::amount;
 use crate::lang::Lang;
 use crate::platform;
-use crate::state::{SendState, State};
+use crate::state::State;
 
 /// The receipt panel (when one is chosen).
 pub(crate) fn view(state: &State) -> Html {
     let lang = state.lang;
-    let Some(item) = state.receipt.and_then(|id| state.item(id)) else { return html! {} };
-    let SendState::Sent(receipt) = &item.state else { return html! {} };
+    let Some((item, receipt)) = state.shown_receipt() else { return html! {} };
     let d = &receipt.decision;
     let when = vietnam_time(&receipt.received_at, lang);
     let printable = platform::receipt_url(&state.options.api_base, &receipt.code, lang);
