@@ -61,3 +61,13 @@ pub(crate) fn bench(args: &[String]) -> anyhow::Result<()> {
     dist::report(&dist)?;
     node_with_server(&dist, &["web/bench/first-render.mjs", &n.to_string()])
 }
+
+/// `cargo xtask bench-journey`: the applicant's journey on a phone (taps, typed fields, the
+/// result's first screen, layout shift; web/bench/journey.mjs), then Lighthouse's mobile run
+/// on the demo page (web/bench/lighthouse.mjs).
+pub(crate) fn journey(args: &[String]) -> anyhow::Result<()> {
+    anyhow::ensure!(args.is_empty(), "usage: cargo xtask bench-journey");
+    let dist = dist::build()?;
+    node_with_server(&dist, &["web/bench/journey.mjs"])?;
+    node_with_server(&dist, &["web/bench/lighthouse.mjs"])
+}

@@ -34,11 +34,12 @@ fn main() -> anyhow::Result<()> {
         "bench-export" => bench_export::run(rest),
         "bench-wasm" => bench_wasm::run(rest),
         "bench-widget" => browser::bench(rest),
+        "bench-journey" => browser::journey(rest),
         "browser" => browser::run(rest),
         "pg" => pg::run(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve|test|dist|browser|bench-server|bench-export|bench-wasm|bench-widget|pg>"
+                "usage: cargo xtask <serve|test|dist|browser|bench-server|bench-export|bench-wasm|bench-widget|bench-journey|pg>"
             );
             std::process::exit(2)
         }
