@@ -46,8 +46,21 @@ pub enum ApiError {
     Unavailable(#[source] anyhow::Error),
     /// Anything else: opaque 500, cause logged.
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+    /// The server is at capacity for this kind of work (password checks): 503.
+    #[error("busy")]
+    Busy,
 }
+
+impl From<anyhow::Error> for ApiError {
+    /// A store error that says the database is unreachable is a 503 (`Retry-After`), not a 500.
+    fn from(e: anyhow::Error) -> ApiError {
+        if crate::store::is_unavailable(&e) { ApiError::Unavailable(e) } else { ApiError::Internal(e) }
+    }
+}
+
+/// Seconds a client is asked to wait after a 503.
+pub const RETRY_AFTER_UNAVAILABLE: &str = "2";
 
 /// The logged cause of a 5xx, carried in the response extensions.
 #[derive(Clone)]
@@ -75,7 +88,7 @@ impl ApiError {
             ApiError::Conflict => StatusCode::CONFLICT,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -122,6 +135,12 @@ impl ApiError {
                 "Máy chủ tạm thời chưa sẵn sàng / Server temporarily unavailable".to_owned(),
                 Vec::new(),
             ),
+            ApiError::Busy => (
+                "busy",
+                "Máy chủ đang bận, vui lòng thử lại sau vài giây / Server busy, please retry in a few seconds"
+                    .to_owned(),
+                Vec::new(),
+            ),
             ApiError::Internal(_) => (
                 "internal",
                 "Lỗi máy chủ, vui lòng thử lại / Internal server error, please retry".to_owned(),
@@ -138,6 +157,9 @@ impl IntoResponse for ApiError {
         let mut response = (status, Json(self.body())).into_response();
         if status == StatusCode::TOO_MANY_REQUESTS {
             response.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("60"));
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static(RETRY_AFTER_UNAVAILABLE));
         }
         match self {
             ApiError::Internal(e) | ApiError::Unavailable(e) => {

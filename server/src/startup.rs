@@ -1,6 +1,5 @@
 //! `app(state)`: the router; `Application::build(settings)`: bind, connect, migrate.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -59,6 +58,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     store: Store,
+    limits: crate::serve::Limits,
 }
 
 impl Application {
@@ -70,8 +70,10 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind).await.with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         tracing::info!(port, backend = store.backend(), pack = kc_rulepack::PACK_ID, "kc-server ready");
+        let open_files = crate::serve::raise_open_file_limit();
+        let limits = crate::serve::Limits::from_settings(&settings, open_files);
         let router = app(AppState::new(store.clone(), settings));
-        Ok(Application { port, listener, router, store })
+        Ok(Application { port, listener, router, store, limits })
     }
 
     /// The port actually bound (tests bind port 0).
@@ -84,10 +86,9 @@ impl Application {
         &self.store
     }
 
-    /// Serves until `shutdown` resolves.
+    /// Serves until `shutdown` resolves (see [`crate::serve`]: timeouts, connection limit).
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await?;
+        crate::serve::serve(self.listener, self.router, self.limits, shutdown).await?;
         Ok(())
     }
 
@@ -99,8 +100,12 @@ impl Application {
 
 /// Opens the store the settings name (no migration).
 pub async fn connect(settings: &Settings) -> anyhow::Result<Store> {
-    Store::connect(&StoreOptions { url: settings.database_url.clone(), max_connections: settings.max_connections })
-        .await
+    Store::connect(&StoreOptions {
+        url: settings.database_url.clone(),
+        max_connections: settings.max_connections,
+        acquire_timeout: Duration::from_secs(settings.db_acquire_timeout_secs.max(1)),
+    })
+    .await
 }
 
 async fn shutdown_signal() {
