@@ -34,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(log_internal_errors))
         .layer(DefaultBodyLimit::max(settings.body_limit))
+        .layer(middleware::from_fn_with_state(settings.body_limit, reject_announced_oversize))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             // Path template only: receipt and resume codes stay out of the logs.
             let path = request.extensions().get::<MatchedPath>().map_or("?", MatchedPath::as_str);
@@ -41,6 +42,24 @@ pub fn app(state: AppState) -> Router {
         }))
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)
+}
+
+/// 413 at once for a body whose `Content-Length` is over the limit, before reading any of it
+/// (the accept loop adds `Connection: close`: the body is never read).
+async fn reject_announced_oversize(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    request: Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return axum::response::IntoResponse::into_response(crate::error::ApiError::TooLarge);
+    }
+    next.run(request).await
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
