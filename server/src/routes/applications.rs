@@ -43,6 +43,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         (status = 415, description = "Not application/json", body = ErrorBody),
         (status = 422, description = "Invalid answers (unknown codes, wrong types, missing fields)", body = ErrorBody),
         (status = 429, description = "Too many submissions from this address", body = ErrorBody),
+        (status = 503, description = "Database unavailable; nothing stored, retry after `Retry-After` seconds", body = ErrorBody),
     )
 )]
 pub async fn submit(
@@ -77,6 +78,7 @@ fn receipt(r: StoredReceipt) -> Result<Receipt, ApiError> {
     responses(
         (status = 200, description = "Status view", body = StatusView),
         (status = 404, description = "No such receipt", body = ErrorBody),
+        (status = 503, description = "Database unavailable; retry after `Retry-After` seconds", body = ErrorBody),
     )
 )]
 pub async fn status(
