@@ -47,9 +47,6 @@ pub enum ApiError {
     /// Anything else: opaque 500, cause logged.
     #[error(transparent)]
     Internal(anyhow::Error),
-    /// The server is at capacity for this kind of work (password checks): 503.
-    #[error("busy")]
-    Busy,
 }
 
 impl From<anyhow::Error> for ApiError {
@@ -88,7 +85,7 @@ impl ApiError {
             ApiError::Conflict => StatusCode::CONFLICT,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -133,12 +130,6 @@ impl ApiError {
             ApiError::Unavailable(_) => (
                 "unavailable",
                 "Máy chủ tạm thời chưa sẵn sàng / Server temporarily unavailable".to_owned(),
-                Vec::new(),
-            ),
-            ApiError::Busy => (
-                "busy",
-                "Máy chủ đang bận, vui lòng thử lại sau vài giây / Server busy, please retry in a few seconds"
-                    .to_owned(),
                 Vec::new(),
             ),
             ApiError::Internal(_) => (

@@ -16,7 +16,27 @@ use tokio::net::{TcpListener, TcpStream};
 
 use crate::staff::{PASSWORD, add_account, post_login};
 
-crate::both!(a_burst_of_forty_logins_checks_at_most_five_passwords, a_lower_case_bearer_scheme_is_accepted);
+crate::both!(
+    a_burst_of_forty_logins_checks_at_most_five_passwords,
+    a_lower_case_bearer_scheme_is_accepted,
+    structs_sent_as_arrays_are_refused_with_their_path,
+);
+
+async fn structs_sent_as_arrays_are_refused_with_their_path(app: TestApp) {
+    // serde reads a struct from an array of its fields; the document does not allow it.
+    let mut s = serde_json::to_value(sample_submission()).unwrap();
+    s["application"]["size"] = serde_json::json!([null, 12]);
+    let r = app.post_raw("/applications", "application/json", serde_json::to_vec(&s).unwrap()).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: kc_api::ErrorBody = r.json().await.unwrap();
+    assert_eq!(body.fields[0].path, "application.size");
+    let mut s = serde_json::to_value(sample_submission()).unwrap();
+    s["client_decision"]["criteria"][0]["reason"] = serde_json::json!(["vi", "en"]);
+    let r = app.post_raw("/applications", "application/json", serde_json::to_vec(&s).unwrap()).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: kc_api::ErrorBody = r.json().await.unwrap();
+    assert_eq!(body.fields[0].path, "client_decision.criteria[0].reason");
+}
 
 async fn a_burst_of_forty_logins_checks_at_most_five_passwords(app: TestApp) {
     add_account(&app, "burst@kc.vn", Role::Admin, None).await;
