@@ -109,6 +109,8 @@ pub fn raise_open_file_limit() -> Option<u64> {
 struct Conn {
     state: Mutex<ConnState>,
     close: Notify,
+    /// Already asked to close (eviction): not a victim again while it winds down.
+    evicted: AtomicBool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -137,6 +139,7 @@ impl Conn {
                 write_blocked_since: None,
             }),
             close: Notify::new(),
+            evicted: AtomicBool::new(false),
         }
     }
 
@@ -170,8 +173,11 @@ impl Conn {
         None
     }
 
-    /// Idle (no request in flight) since, for eviction.
+    /// Idle (no request in flight) since, for eviction; `None` when busy or already evicted.
     fn idle_since(&self) -> Option<Instant> {
+        if self.evicted.load(Ordering::Relaxed) {
+            return None;
+        }
         let s = self.lock();
         (s.in_flight == 0).then_some(s.last_activity)
     }
@@ -187,6 +193,16 @@ struct Registry {
 impl Registry {
     fn len(&self) -> usize {
         self.conns.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Open connections not already asked to close.
+    fn live(&self) -> usize {
+        self.conns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .filter(|c| !c.evicted.load(Ordering::Relaxed))
+            .count()
     }
 
     fn insert(&self, conn: Arc<Conn>) -> u64 {
@@ -205,6 +221,7 @@ impl Registry {
         let victim = conns.values().filter_map(|c| c.idle_since().map(|t| (t, c))).min_by_key(|(t, _)| *t);
         match victim {
             Some((_, c)) => {
+                c.evicted.store(true, Ordering::Relaxed);
                 c.close.notify_one();
                 true
             }
@@ -241,7 +258,7 @@ pub async fn serve(
                 continue;
             }
         };
-        if registry.len() >= limits.connection_limit && !registry.evict_idlest() {
+        if registry.live() >= limits.connection_limit && !registry.evict_idlest() {
             // Every connection is busy with a request: refuse this one.
             tracing::warn!(limit = limits.connection_limit, "connection limit reached; refusing a connection");
             drop(stream);
@@ -569,5 +586,8 @@ mod tests {
         let mut cx = Context::from_waker(&waker);
         assert!(std::pin::pin!(a.close.notified()).poll(&mut cx).is_ready());
         assert!(std::pin::pin!(b.close.notified()).poll(&mut cx).is_pending());
+        // `a` winds down; the next eviction picks `b`, not `a` again.
+        assert!(r.evict_idlest());
+        assert!(std::pin::pin!(b.close.notified()).poll(&mut cx).is_ready());
     }
 }
