@@ -76,10 +76,10 @@ pub fn document() -> Value {
         assert!(!slot.is_null(), "{schema}.{property} is in the generated document");
         let description = slot.get("description").cloned();
         *slot = value;
-        if let (Some(d), Some(o)) = (description, slot.as_object_mut()) {
-            if !o.contains_key("$ref") {
-                o.insert("description".to_owned(), d);
-            }
+        if let (Some(d), Some(o)) = (description, slot.as_object_mut())
+            && !o.contains_key("$ref")
+        {
+            o.insert("description".to_owned(), d);
         }
     };
     set("Submission", "application", r("Application"));
