@@ -28,6 +28,8 @@ use super::{NewApplication, Submitted};
 
 /// Most submissions in one transaction.
 pub(crate) const MAX_BATCH: usize = 256;
+/// Longest a batch may take before its waiters are answered "unavailable".
+const BATCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// Submissions waiting for the writer before handlers wait to queue (back-pressure).
 const QUEUE: usize = 1024;
 
@@ -113,7 +115,14 @@ enum Written {
 
 async fn write(writer: &impl BatchWriter, jobs: &mut Vec<Job>) -> Written {
     let apps: Vec<&NewApplication> = jobs.iter().map(|j| &j.app).collect();
-    let outcome = writer.write_batch(&apps).await;
+    // A database that stops answering mid-batch (a host gone silent, no reset) would hold the
+    // batch, and everything queued behind it, until TCP gives up minutes later. Give up first:
+    // nobody was answered, and the client's retry with the same client id is a replay if the
+    // commit did land after all.
+    let outcome = match tokio::time::timeout(BATCH_TIMEOUT, writer.write_batch(&apps)).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(BatchError::Batch(anyhow::Error::new(super::Unavailable).context("the batch timed out"))),
+    };
     drop(apps);
     match outcome {
         Ok(results) => {
