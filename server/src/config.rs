@@ -35,6 +35,25 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// Seconds a client has to send a request's headers, from its first byte (or from the
+    /// connection's opening for the first request).
+    pub header_timeout_secs: u64,
+    /// Seconds a handler waits for a request body to arrive in full; then the connection is
+    /// closed.
+    pub body_timeout_secs: u64,
+    /// Seconds a kept-alive connection may sit idle between requests.
+    pub idle_timeout_secs: u64,
+    /// Largest request head (request line and headers), bytes (at least 8192); larger is 431.
+    pub max_header_bytes: usize,
+    /// Open client connections; when full, the idlest one is closed for a new one. Capped by
+    /// the process's open-file limit.
+    pub connection_limit: usize,
+    /// Password checks (argon2, ~19 MiB each) running at once; 0 = sized to the machine.
+    pub hash_concurrency: usize,
+    /// Logins waiting for a password check before the server answers 503.
+    pub hash_queue: usize,
+    /// Seconds to wait for a database connection before answering 503 (PostgreSQL).
+    pub db_acquire_timeout_secs: u64,
 }
 
 impl Default for Settings {
@@ -50,6 +69,14 @@ impl Default for Settings {
             submit_burst: 10,
             trust_forwarded_for: false,
             body_limit: 64 * 1024,
+            header_timeout_secs: 10,
+            body_timeout_secs: 30,
+            idle_timeout_secs: 60,
+            max_header_bytes: 16 * 1024,
+            connection_limit: 4096,
+            hash_concurrency: 0,
+            hash_queue: 64,
+            db_acquire_timeout_secs: 2,
         }
     }
 }
@@ -67,6 +94,14 @@ impl fmt::Debug for Settings {
             .field("submit_burst", &self.submit_burst)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("body_limit", &self.body_limit)
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("body_timeout_secs", &self.body_timeout_secs)
+            .field("idle_timeout_secs", &self.idle_timeout_secs)
+            .field("max_header_bytes", &self.max_header_bytes)
+            .field("connection_limit", &self.connection_limit)
+            .field("hash_concurrency", &self.hash_concurrency)
+            .field("hash_queue", &self.hash_queue)
+            .field("db_acquire_timeout_secs", &self.db_acquire_timeout_secs)
             .finish()
     }
 }
@@ -129,6 +164,23 @@ impl Settings {
         }
         if let Some(v) = get("KC_BODY_LIMIT") {
             self.body_limit = num("KC_BODY_LIMIT", &v)?;
+        }
+        macro_rules! nums {
+            ($($key:literal => $field:ident),* $(,)?) => {$(
+                if let Some(v) = get($key) {
+                    self.$field = num($key, &v)?;
+                }
+            )*};
+        }
+        nums! {
+            "KC_HEADER_TIMEOUT_SECS" => header_timeout_secs,
+            "KC_BODY_TIMEOUT_SECS" => body_timeout_secs,
+            "KC_IDLE_TIMEOUT_SECS" => idle_timeout_secs,
+            "KC_MAX_HEADER_BYTES" => max_header_bytes,
+            "KC_CONNECTION_LIMIT" => connection_limit,
+            "KC_HASH_CONCURRENCY" => hash_concurrency,
+            "KC_HASH_QUEUE" => hash_queue,
+            "KC_DB_ACQUIRE_TIMEOUT_SECS" => db_acquire_timeout_secs,
         }
         Ok(())
     }

@@ -46,8 +46,18 @@ pub enum ApiError {
     Unavailable(#[source] anyhow::Error),
     /// Anything else: opaque 500, cause logged.
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
 }
+
+impl From<anyhow::Error> for ApiError {
+    /// A store error that says the database is unreachable is a 503 (`Retry-After`), not a 500.
+    fn from(e: anyhow::Error) -> ApiError {
+        if crate::store::is_unavailable(&e) { ApiError::Unavailable(e) } else { ApiError::Internal(e) }
+    }
+}
+
+/// Seconds a client is asked to wait after a 503.
+pub const RETRY_AFTER_UNAVAILABLE: &str = "2";
 
 /// The logged cause of a 5xx, carried in the response extensions.
 #[derive(Clone)]
@@ -138,6 +148,9 @@ impl IntoResponse for ApiError {
         let mut response = (status, Json(self.body())).into_response();
         if status == StatusCode::TOO_MANY_REQUESTS {
             response.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("60"));
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static(RETRY_AFTER_UNAVAILABLE));
         }
         match self {
             ApiError::Internal(e) | ApiError::Unavailable(e) => {

@@ -19,9 +19,114 @@ use crate::error::ApiError;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
 
+/// Where a request type has structs. serde's derived structs also accept a JSON array (the
+/// fields in order), which the OpenAPI document does not allow and nobody means: these paths
+/// must hold objects when present (`[]` = every element of an array).
+pub trait Shape {
+    /// Dotted paths from the document root, e.g. `application.lines[].cost`.
+    const OBJECTS: &'static [&'static str];
+}
+
+const DECISION: [&str; 24] = [
+    "",
+    "criteria[]",
+    "criteria[].reason",
+    "criteria[].compared[]",
+    "criteria[].citation",
+    "support[]",
+    "support[].rate",
+    "support[].rate.citation",
+    "support[].cap",
+    "support[].cap.citation",
+    "support[].multiplier",
+    "support[].multiplier.citation",
+    "support[].note",
+    "support[].references[]",
+    "support[].references[].label",
+    "support[].references[].citation",
+    "priorities[]",
+    "priorities[].reason",
+    "priorities[].citation",
+    "missing[]",
+    "missing[].why",
+    "hints[]",
+    "hints[].text",
+    "papers[]",
+];
+const PAPERS: [&str; 2] = ["papers[].label", "papers[].citation"];
+const APPLICATION: [&str; 6] = ["", "size", "location", "conditions", "priority", "lines[]"];
+
+impl Shape for kc_api::Submission {
+    const OBJECTS: &'static [&'static str] = &["", "contact"];
+}
+
+impl Shape for kc_api::DraftPark {
+    const OBJECTS: &'static [&'static str] = &[""];
+}
+
+/// The struct paths of a submission and of a draft (besides [`Shape::OBJECTS`]).
+fn nested(objects: &'static [&'static str], root_is_submission: bool) -> Vec<String> {
+    let mut all: Vec<String> = objects.iter().map(|p| (*p).to_owned()).collect();
+    let join = |prefix: &str, p: &str| if p.is_empty() { prefix.to_owned() } else { format!("{prefix}.{p}") };
+    all.extend(APPLICATION.iter().map(|p| join("application", p)));
+    if root_is_submission {
+        all.extend(DECISION.iter().chain(&PAPERS).map(|p| join("client_decision", p)));
+    }
+    all
+}
+
+/// The first path of `paths` (see [`Shape`]) where `value` holds something other than an
+/// object, as `(path with indices, what is there)`.
+fn not_an_object(value: &serde_json::Value, paths: &[String]) -> Option<String> {
+    fn walk(v: &serde_json::Value, steps: &[&str], at: String) -> Option<String> {
+        let Some((step, rest)) = steps.split_first() else {
+            return (!v.is_object() && !v.is_null()).then_some(at);
+        };
+        let (key, each) = match step.strip_suffix("[]") {
+            Some(k) => (k, true),
+            None => (*step, false),
+        };
+        let child = v.get(key)?;
+        let at = if at.is_empty() { key.to_owned() } else { format!("{at}.{key}") };
+        if each {
+            let items = child.as_array()?;
+            items.iter().enumerate().find_map(|(i, item)| walk(item, rest, format!("{at}[{i}]")))
+        } else {
+            walk(child, rest, at)
+        }
+    }
+    paths.iter().find_map(|p| {
+        if p.is_empty() {
+            return (!value.is_object()).then(String::new);
+        }
+        let steps: Vec<&str> = p.split('.').collect();
+        walk(value, &steps, String::new())
+    })
+}
+
+/// Parses a request body of a [`Shape`]d type: objects where structs are, then `T`.
+pub fn parse_shaped<T: DeserializeOwned + Shape + 'static>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: T = parse(bytes)?;
+    let is_submission = std::any::TypeId::of::<T>() == std::any::TypeId::of::<kc_api::Submission>();
+    // Parsed once more as a tree only to look at the shape; bodies are at most `body_limit`.
+    let tree: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| classify(String::new(), &e))?;
+    if let Some(path) = not_an_object(&tree, &nested(T::OBJECTS, is_submission)) {
+        return Err(ApiError::BadInput {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "validation",
+            message: "Dữ liệu không đúng định dạng / The data does not have the expected shape".to_owned(),
+            fields: vec![FieldError {
+                path,
+                message: "sai kiểu dữ liệu / invalid type: expected an object".to_owned(),
+            }],
+        });
+    }
+    Ok(value)
+}
+
 impl<T, S> FromRequest<S> for ApiJson<T>
 where
-    T: DeserializeOwned,
+    T: DeserializeOwned + Shape + 'static,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -42,7 +147,7 @@ where
                 }
             }
         })?;
-        parse(&bytes).map(ApiJson)
+        parse_shaped(&bytes).map(ApiJson)
     }
 }
 

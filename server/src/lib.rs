@@ -18,6 +18,7 @@ pub mod json;
 pub mod ratelimit;
 pub mod recheck;
 pub mod routes;
+pub mod serve;
 pub mod staff;
 pub mod startup;
 pub mod state;

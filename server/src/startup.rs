@@ -1,6 +1,5 @@
 //! `app(state)`: the router; `Application::build(settings)`: bind, connect, migrate.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -35,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(log_internal_errors))
         .layer(DefaultBodyLimit::max(settings.body_limit))
+        .layer(middleware::from_fn_with_state(settings.body_limit, reject_announced_oversize))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             // Path template only: receipt and resume codes stay out of the logs.
             let path = request.extensions().get::<MatchedPath>().map_or("?", MatchedPath::as_str);
@@ -42,6 +42,24 @@ pub fn app(state: AppState) -> Router {
         }))
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)
+}
+
+/// 413 at once for a body whose `Content-Length` is over the limit, before reading any of it
+/// (the accept loop adds `Connection: close`: the body is never read).
+async fn reject_announced_oversize(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    request: Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return axum::response::IntoResponse::into_response(crate::error::ApiError::TooLarge);
+    }
+    next.run(request).await
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
@@ -59,6 +77,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     store: Store,
+    limits: crate::serve::Limits,
 }
 
 impl Application {
@@ -70,8 +89,10 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind).await.with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         tracing::info!(port, backend = store.backend(), pack = kc_rulepack::PACK_ID, "kc-server ready");
+        let open_files = crate::serve::raise_open_file_limit();
+        let limits = crate::serve::Limits::from_settings(&settings, open_files);
         let router = app(AppState::new(store.clone(), settings));
-        Ok(Application { port, listener, router, store })
+        Ok(Application { port, listener, router, store, limits })
     }
 
     /// The port actually bound (tests bind port 0).
@@ -84,10 +105,9 @@ impl Application {
         &self.store
     }
 
-    /// Serves until `shutdown` resolves.
+    /// Serves until `shutdown` resolves (see [`crate::serve`]: timeouts, connection limit).
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await?;
+        crate::serve::serve(self.listener, self.router, self.limits, shutdown).await?;
         Ok(())
     }
 
@@ -99,8 +119,12 @@ impl Application {
 
 /// Opens the store the settings name (no migration).
 pub async fn connect(settings: &Settings) -> anyhow::Result<Store> {
-    Store::connect(&StoreOptions { url: settings.database_url.clone(), max_connections: settings.max_connections })
-        .await
+    Store::connect(&StoreOptions {
+        url: settings.database_url.clone(),
+        max_connections: settings.max_connections,
+        acquire_timeout: Duration::from_secs(settings.db_acquire_timeout_secs.max(1)),
+    })
+    .await
 }
 
 async fn shutdown_signal() {

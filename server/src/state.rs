@@ -19,12 +19,22 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Submission rate limit (per instance).
     pub limiter: Arc<RateLimiter>,
+    /// The bound on concurrent password checks (per instance).
+    pub hashing: Arc<crate::staff::throttle::Hashing>,
 }
 
 impl AppState {
     /// State over `store` with the bundled rule pack.
     pub fn new(store: Store, settings: Settings) -> AppState {
         let limiter = RateLimiter::new(settings.submit_rate_per_minute, settings.submit_burst);
-        AppState { store, pack: kc_rulepack::bundled(), settings: Arc::new(settings), limiter: Arc::new(limiter) }
+        let hashing = Arc::new(crate::staff::throttle::Hashing::from_settings(&settings));
+        tracing::debug!(hash_concurrency = hashing.size(), "password checks bounded");
+        AppState {
+            store,
+            pack: kc_rulepack::bundled(),
+            settings: Arc::new(settings),
+            limiter: Arc::new(limiter),
+            hashing,
+        }
     }
 }

@@ -7,6 +7,7 @@ mod api;
 mod changes;
 mod drafts;
 mod export;
+mod hardening;
 mod hostile;
 mod openapi;
 mod site;

@@ -60,11 +60,11 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| crate::root().join("target"), PathBuf::from)
 }
 
-struct Killed(Child);
+pub(crate) struct Killed(pub(crate) Child);
 
 impl Drop for Killed {
     fn drop(&mut self) {
@@ -169,7 +169,7 @@ fn submission(worker: usize, i: usize, pack_id: &str, commune: &str) -> String {
     )
 }
 
-fn between(s: &str, start: &str, end: &str) -> Option<String> {
+pub(crate) fn between(s: &str, start: &str, end: &str) -> Option<String> {
     let from = s.find(start)? + start.len();
     let to = s[from..].find(end)? + from;
     Some(s[from..to].trim().to_owned())
@@ -181,7 +181,7 @@ fn rss_kib(pid: u32) -> anyhow::Result<u64> {
     Ok(line.split_whitespace().nth(1).context("VmRSS value")?.parse()?)
 }
 
-fn wait_ready(addr: &str) -> anyhow::Result<()> {
+pub(crate) fn wait_ready(addr: &str) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if get(addr, "/readyz").is_ok() {
@@ -192,7 +192,7 @@ fn wait_ready(addr: &str) -> anyhow::Result<()> {
     anyhow::bail!("kc-server did not become ready on {addr}")
 }
 
-fn get(addr: &str, path: &str) -> anyhow::Result<String> {
+pub(crate) fn get(addr: &str, path: &str) -> anyhow::Result<String> {
     let mut conn = Conn::open(addr)?;
     let (status, body) = conn.request("GET", path, None)?;
     anyhow::ensure!(status == 200, "GET {path}: {status}");

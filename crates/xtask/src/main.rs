@@ -3,7 +3,9 @@
 //! - `cargo xtask serve`        build the widget bundle and run the server with the demo page
 //! - `cargo xtask test`         install what the tests need and run every test (CI runs this)
 //! - `cargo xtask dist`         build the widget bundle and print the size report
+//! - `cargo xtask schemathesis` the server against its OpenAPI document (schemathesis)
 //! - `cargo xtask bench-server` load-generate against the server (SQLite and PostgreSQL)
+//! - `cargo xtask bench-login`  peak RSS under 500 parallel logins; 1,100 idle sockets
 //! - `cargo xtask bench-export` time and peak RSS of 100,000-row CSV and XLSX exports
 //! - `cargo xtask bench-wasm`   time `evaluate` compiled to wasm under Node
 //! - `cargo xtask pg`           start a throwaway PostgreSQL on loopback and print its URL
@@ -12,11 +14,13 @@
 #![allow(clippy::float_arithmetic)]
 
 mod bench_export;
+mod bench_login;
 mod bench_server;
 mod bench_wasm;
 mod browser;
 mod dist;
 mod pg;
+mod schemathesis;
 mod serve;
 mod test;
 mod tools;
@@ -37,9 +41,11 @@ fn main() -> anyhow::Result<()> {
         "bench-journey" => browser::journey(rest),
         "browser" => browser::run(rest),
         "pg" => pg::run(rest),
+        "schemathesis" => schemathesis::run(rest),
+        "bench-login" => bench_login::run(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve|test|dist|browser|bench-server|bench-export|bench-wasm|bench-widget|bench-journey|pg>"
+                "usage: cargo xtask <serve|test|dist|browser|schemathesis|bench-server|bench-login|bench-export|bench-wasm|bench-widget|bench-journey|pg>"
             );
             std::process::exit(2)
         }

@@ -4,13 +4,14 @@
 //! 2. starts a throwaway PostgreSQL on loopback for the API suite;
 //! 3. `cargo test --workspace` (engine, rule-pack data, golden cases, CLI, server, API suite
 //!    on SQLite and PostgreSQL, widget state);
-//! 4. the golden cases again, compiled to wasm32 and run under Node;
-//! 5. the widget bundle and the browser tests in headless Chromium.
+//! 4. schemathesis against the served OpenAPI document (bounded examples, fixed seed);
+//! 5. the golden cases again, compiled to wasm32 and run under Node;
+//! 6. the widget bundle and the browser tests in headless Chromium.
 
 use std::process::Command;
 use std::time::Instant;
 
-use crate::{browser, dist, pg, run_cmd, tools};
+use crate::{browser, dist, pg, run_cmd, schemathesis, tools};
 
 pub(crate) fn run(_args: &[String]) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -30,6 +31,11 @@ pub(crate) fn run(_args: &[String]) -> anyhow::Result<()> {
     run_cmd(
         Command::new("cargo").args(["test", "--workspace", "--locked"]).env("KC_TEST_POSTGRES_URL", &postgres.url),
     )?;
+
+    step("schemathesis (the server against its OpenAPI document)");
+    let st = schemathesis::ensure_schemathesis()?;
+    run_cmd(Command::new("cargo").args(["build", "--locked", "-p", "server", "--bin", "kc-server"]))?;
+    schemathesis::check(&st, &crate::bench_server::target_dir().join("debug/kc-server"), 30, 1)?;
 
     step("golden cases in wasm32 (Node)");
     run_cmd(

@@ -1,12 +1,11 @@
 //! `POST /applications` (submit, idempotent by `client_id`) and
 //! `GET /applications/{receipt}` (the applicant's status view).
 
-use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use axum::Router;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -44,6 +43,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         (status = 415, description = "Not application/json", body = ErrorBody),
         (status = 422, description = "Invalid answers (unknown codes, wrong types, missing fields)", body = ErrorBody),
         (status = 429, description = "Too many submissions from this address", body = ErrorBody),
+        (status = 503, description = "Database unavailable; nothing stored, retry after `Retry-After` seconds", body = ErrorBody),
     )
 )]
 pub async fn submit(
@@ -78,6 +78,7 @@ fn receipt(r: StoredReceipt) -> Result<Receipt, ApiError> {
     responses(
         (status = 200, description = "Status view", body = StatusView),
         (status = 404, description = "No such receipt", body = ErrorBody),
+        (status = 503, description = "Database unavailable; retry after `Retry-After` seconds", body = ErrorBody),
     )
 )]
 pub async fn status(
@@ -154,26 +155,11 @@ pub fn next_step(state: ReviewState, outcome: Outcome) -> Text {
 
 /// Per-IP token bucket in front of `POST /applications`.
 async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, ApiError> {
-    let ip = client_ip(&request, state.settings.trust_forwarded_for);
+    let ip = crate::ratelimit::client_ip(request.headers(), request.extensions(), state.settings.trust_forwarded_for);
     if let Some(ip) = ip
         && !state.limiter.check(ip, Instant::now())
     {
         return Err(ApiError::RateLimited);
     }
     Ok(next.run(request).await)
-}
-
-fn client_ip(request: &Request, trust_forwarded_for: bool) -> Option<IpAddr> {
-    if trust_forwarded_for {
-        let forwarded = request
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok());
-        if forwarded.is_some() {
-            return forwarded;
-        }
-    }
-    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
 }

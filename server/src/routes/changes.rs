@@ -34,8 +34,10 @@ pub fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct ChangesQuery {
     /// Return changes after this one (`next_cursor` of the previous page; 0 to start).
+    #[param(minimum = 0, maximum = 9_223_372_036_854_775_807_i64, default = 0, example = 0)]
     pub cursor: Option<i64>,
     /// Page size, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000, default = 100, example = 100)]
     pub limit: Option<i64>,
 }
 
@@ -127,6 +129,7 @@ pub struct ApplicationRecord {
         (status = 200, description = "A page of changes", body = ChangesPage),
         (status = 400, description = "Bad cursor or limit", body = ErrorBody),
         (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 503, description = "Database unavailable; retry after `Retry-After` seconds", body = ErrorBody),
     )
 )]
 pub async fn changes(

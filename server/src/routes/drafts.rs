@@ -33,7 +33,10 @@ pub fn router() -> Router<AppState> {
         (status = 201, description = "Parked", body = ParkedDraft),
         (status = 200, description = "The client's live draft, updated", body = ParkedDraft),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
-        (status = 422, description = "Invalid answers", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 422, description = "Invalid answers (wrong types, unknown fields, a line twice)", body = ErrorBody),
+        (status = 503, description = "Database unavailable; retry after `Retry-After` seconds", body = ErrorBody),
     )
 )]
 pub async fn park(
@@ -60,6 +63,7 @@ pub async fn park(
     responses(
         (status = 200, description = "The draft", body = ParkedDraft),
         (status = 404, description = "No such draft, or expired", body = ErrorBody),
+        (status = 503, description = "Database unavailable; retry after `Retry-After` seconds", body = ErrorBody),
     )
 )]
 pub async fn resume(

@@ -9,6 +9,7 @@ pub mod health;
 pub mod openapi;
 pub mod receipt_page;
 pub mod rulepack;
+pub mod schemas;
 pub mod site;
 
 use axum::Router;

@@ -1,8 +1,13 @@
 //! `GET /api/v1/openapi.json`: the OpenAPI document, generated from the handlers' and wire
 //! types' annotations (utoipa). The e2e suite checks every documented operation is routed.
 
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::{Json, Router};
+use serde_json::{Value, json};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -49,6 +54,107 @@ pub fn router() -> Router<AppState> {
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
     responses((status = 200, description = "The OpenAPI document", content_type = "application/json", body = Object)))]
-pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn openapi_json() -> impl IntoResponse {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    let text = TEXT.get_or_init(|| document().to_string());
+    ([(header::CONTENT_TYPE, "application/json")], text.as_str())
+}
+
+/// The served document: utoipa's, with the engine's types described exactly
+/// ([`super::schemas`]) where utoipa only knows them as objects, and examples.
+pub fn document() -> Value {
+    use super::schemas::{or_null, r};
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+    {
+        let schemas = doc["components"]["schemas"].as_object_mut().expect("components.schemas");
+        for (name, schema) in super::schemas::all() {
+            schemas.insert(name.to_owned(), schema);
+        }
+    }
+    let mut set = |schema: &str, property: &str, value: Value| {
+        let slot = &mut doc["components"]["schemas"][schema]["properties"][property];
+        assert!(!slot.is_null(), "{schema}.{property} is in the generated document");
+        let description = slot.get("description").cloned();
+        *slot = value;
+        if let (Some(d), Some(o)) = (description, slot.as_object_mut())
+            && !o.contains_key("$ref")
+        {
+            o.insert("description".to_owned(), d);
+        }
+    };
+    set("Submission", "application", r("Application"));
+    set("Submission", "client_decision", r("Decision"));
+    set("Submission", "client_as_of", json!({ "type": "string", "format": "date" }));
+    set("DraftPark", "application", r("Application"));
+    set("ParkedDraft", "application", r("Application"));
+    set("Receipt", "decision", r("Decision"));
+    set("StatusView", "outcome", r("Outcome"));
+    set("StatusView", "lines", json!({ "type": "array", "items": r("Line") }));
+    set("StatusView", "amount", or_null(r("Vnd")));
+    set("StatusView", "next_step", r("Text"));
+    set("ApplicationRecord", "status", r("ReviewState"));
+    set("ApplicationRecord", "outcome", r("Outcome"));
+    set("ApplicationRecord", "support_line", or_null(r("Line")));
+    set("ApplicationRecord", "support_lines", json!({ "type": "array", "items": r("Line") }));
+    set("ApplicationRecord", "amount_national", or_null(r("Vnd")));
+    set("ApplicationRecord", "amount_local", or_null(r("Vnd")));
+    set("ApplicationRecord", "contact", or_null(r("Contact")));
+    set("ApplicationRecord", "answers", r("Application"));
+    set("ApplicationRecord", "client_decision", r("Decision"));
+    set("ApplicationRecord", "server_decision", r("Decision"));
+    set("Change", "kind", json!({ "type": "string", "enum": ["created", "updated"] }));
+    // The server needs a contact (a name, and a phone or an e-mail).
+    set("Submission", "contact", r("Contact"));
+    if let Some(required) = doc["components"]["schemas"]["Submission"]["required"].as_array_mut() {
+        required.push(json!("contact"));
+    }
+    let text = json!({ "type": "string", "maxLength": 500 });
+    doc["components"]["schemas"]["Contact"] = json!({
+        "type": "object", "required": ["name"], "additionalProperties": false,
+        "anyOf": [{ "required": ["phone"] }, { "required": ["email"] }],
+        "description": "A name and a Vietnamese phone number (mobile 10 digits, landline 11 from 02; spaces, dots, dashes, +84 allowed) or an e-mail address.",
+        "properties": {
+            "name": { "type": "string", "minLength": 1, "maxLength": 500, "example": "Cơ sở cơ khí Hòa Bình" },
+            "phone": or_null(json!({ "type": "string", "maxLength": 500, "example": "0912 345 678" })),
+            "email": or_null(text),
+        },
+    });
+    // Examples: a real submission (its decision computed now by the engine) and a draft.
+    let (application, decision) = example();
+    let submission = json!({
+        "client_id": "0b5f9e36-3c1a-4c8e-9a57-2f1d7c0e6b21",
+        "application": application,
+        "client_as_of": decision["as_of"],
+        "client_decision": decision,
+        "client_pack_id": kc_rulepack::PACK_ID,
+        "contact": { "name": "Cơ sở cơ khí Hòa Bình", "phone": "0912 345 678" }
+    });
+    let body = |path: &str| format!("/paths/{}/post/requestBody/content/application~1json", path.replace('/', "~1"));
+    if let Some(content) = doc.pointer_mut(&body("/api/v1/applications")) {
+        content["example"] = submission;
+    }
+    if let Some(content) = doc.pointer_mut(&body("/api/v1/drafts")) {
+        content["example"] = json!({ "client_id": "6f1c2a9e-8d4b-4f0a-b3e2-5c7d9a1e0f43", "application": application });
+    }
+    doc
+}
+
+/// An application (household business, machinery worth 500,000,000 đ in the pack's first
+/// commune) and the engine's decision on it today.
+fn example() -> (Value, Value) {
+    let pack = kc_rulepack::bundled();
+    let mut app = kc_rules::Application {
+        lines: vec![kc_rules::LineRequest {
+            line: kc_rules::Line::Machinery,
+            cost: Some(kc_rules::Vnd::from_const(500_000_000)),
+            learners: None,
+        }],
+        subject: Some(kc_rules::Subject::HouseholdBusiness),
+        ..kc_rules::Application::default()
+    };
+    app.location.commune_code = pack.communes.first().map(|c| c.code);
+    app.conditions.equipment_new = Some(true);
+    let today = time::OffsetDateTime::now_utc().to_offset(crate::recheck::VIETNAM).date();
+    let decision = kc_rules::evaluate(pack, &app, today).ok();
+    (serde_json::to_value(&app).unwrap_or(Value::Null), serde_json::to_value(decision).unwrap_or(Value::Null))
 }

@@ -8,8 +8,10 @@
 //!   `province_staff` (one province, reviews) and `viewer` (one province, read and export);
 //! - sessions: a random token in an `HttpOnly; SameSite=Strict` cookie (`Secure` behind
 //!   TLS), only its SHA-256 stored; a per-session CSRF token in every form;
-//! - failed logins are counted per e-mail in the database: 5 within 15 minutes lock the
-//!   e-mail for the rest of the window;
+//! - login attempts are reserved per e-mail and per client address in the database before
+//!   any password is checked (`throttle`): 5 per e-mail within 15 minutes, then the e-mail is
+//!   locked for the rest of the window; password checks run under a bound sized to the
+//!   machine (503 with `Retry-After` when it is full);
 //! - a [`auth::Scope`] goes into the SQL of every query over applications, so a province's
 //!   staff reach nothing outside it, whatever URL they type (not-found, not forbidden);
 //! - every login, failed login, state change, comment, export, token and account change is
@@ -22,6 +24,7 @@ pub mod export;
 pub mod html;
 pub mod pages;
 pub mod store;
+pub mod throttle;
 
 use axum::routing::{get, post};
 use axum::{Router, middleware};

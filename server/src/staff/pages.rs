@@ -212,6 +212,7 @@ pub struct LoginForm {
 /// `POST /staff/login`.
 pub async fn login(
     State(state): State<AppState>,
+    crate::ratelimit::ClientAddr(address): crate::ratelimit::ClientAddr,
     headers: HeaderMap,
     uri: axum::http::Uri,
     Form(f): Form<LoginForm>,
@@ -234,8 +235,7 @@ pub async fn login(
     }
     let email = f.email.trim().to_lowercase();
     let result: anyhow::Result<Response> = async {
-        let since = OffsetDateTime::now_utc() - store::LOCKOUT_WINDOW;
-        if store::recent_failures(&db, &email, since).await? >= store::LOCKOUT_FAILURES {
+        if super::throttle::reserve(&db, &email, address).await?.is_err() {
             store::audit(&db, &email, "login_locked", &email, "too many failed logins").await?;
             return Ok(retry(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -246,12 +246,20 @@ pub async fn login(
             ));
         }
         let found = store::account_by_email(&db, &email).await?;
-        let hash = found.as_ref().map_or(auth::dummy_hash(), |(_, h)| h.as_str()).to_owned();
-        let password = f.password.clone();
-        let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash)).await?;
+        let hash = found.as_ref().map(|(_, h)| h.clone());
+        let Ok(ok) = state.hashing.verify(f.password.clone(), hash).await else {
+            super::throttle::give_back(&db, &email, address).await?;
+            return Ok(super::throttle::busy(retry(
+                StatusCode::SERVICE_UNAVAILABLE,
+                lang.t(
+                    "Máy chủ đang bận, hãy thử lại sau vài giây.",
+                    "The server is busy; try again in a few seconds.",
+                ),
+            )));
+        };
         match found {
             Some((account, _)) if ok => {
-                store::clear_failures(&db, &email).await?;
+                super::throttle::succeeded(&db, &email, address).await?;
                 let (token, _csrf) = store::create_session(&db, account.id).await?;
                 store::audit(&db, &account.email, "login", &account.email, account.role.id()).await?;
                 let mut res = Redirect::to("/staff/applications").into_response();
@@ -262,7 +270,6 @@ pub async fn login(
                 Ok(res)
             }
             _ => {
-                store::record_failure(&db, &email).await?;
                 store::audit(
                     &db,
                     &email,

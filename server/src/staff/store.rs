@@ -483,31 +483,7 @@ pub async fn account_by_email(db: &Db, email: &str) -> anyhow::Result<Option<(Ac
     })
 }
 
-/// Failed logins for `email` since `since`.
-pub async fn recent_failures(db: &Db, email: &str, since: OffsetDateTime) -> anyhow::Result<i64> {
-    let sql = format!("SELECT COUNT(*) FROM staff_login_failures WHERE email = $1 AND at >= {}", db.time_param(2));
-    let n = read!(db, pool => {
-        sqlx::query_scalar::<_, i64>(&sql).bind(email.trim().to_lowercase()).bind(ts(since)).fetch_one(pool).await?
-    });
-    Ok(n)
-}
-
-/// Records a failed login.
-pub async fn record_failure(db: &Db, email: &str) -> anyhow::Result<()> {
-    let sql = format!("INSERT INTO staff_login_failures (email, at) VALUES ($1, {})", db.time_param(2));
-    write!(db, pool => {
-        sqlx::query(&sql).bind(email.trim().to_lowercase()).bind(ts(OffsetDateTime::now_utc())).execute(pool).await?;
-    });
-    Ok(())
-}
-
-/// Forgets the failures of `email` (after a successful login).
-pub async fn clear_failures(db: &Db, email: &str) -> anyhow::Result<()> {
-    write!(db, pool => {
-        sqlx::query("DELETE FROM staff_login_failures WHERE email = $1").bind(email.trim().to_lowercase()).execute(pool).await?;
-    });
-    Ok(())
-}
+// Login attempts: `super::throttle` (reserved before the hash, in `staff_login_attempts`).
 
 // ---- sessions -------------------------------------------------------------------------------
 

@@ -28,6 +28,8 @@ use super::{NewApplication, Submitted};
 
 /// Most submissions in one transaction.
 pub(crate) const MAX_BATCH: usize = 256;
+/// Longest a batch may take before its waiters are answered "unavailable".
+const BATCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// Submissions waiting for the writer before handlers wait to queue (back-pressure).
 const QUEUE: usize = 1024;
 
@@ -81,16 +83,46 @@ async fn run(writer: impl BatchWriter, mut queue: mpsc::Receiver<Job>) {
         // A panic in a backend must not take the writer down with it: the waiters of this
         // batch see their reply dropped (an internal error), the next batch runs as usual.
         let done = AssertUnwindSafe(write(&writer, &mut jobs)).catch_unwind().await;
-        if done.is_err() {
-            tracing::error!(batch = jobs.len(), "the submission writer panicked; the batch was not acknowledged");
+        match done {
+            Err(_) => {
+                tracing::error!(batch = jobs.len(), "the submission writer panicked; the batch was not acknowledged")
+            }
+            Ok(Written::Unavailable) => {
+                // The database is unreachable: what queued meanwhile would wait another
+                // acquire timeout only to fail the same way. Fail it now (503, the widget
+                // retries); the next submission to arrive tries the database again.
+                let mut failed = 0usize;
+                while let Ok(job) = queue.try_recv() {
+                    let _ = job.reply.send(Err(anyhow::Error::new(super::Unavailable)));
+                    failed += 1;
+                }
+                if failed > 0 {
+                    tracing::warn!(failed, "database unavailable: failed the queued submissions");
+                }
+            }
+            Ok(Written::Done) => {}
         }
         jobs.clear();
     }
 }
 
-async fn write(writer: &impl BatchWriter, jobs: &mut Vec<Job>) {
+/// How a batch ended, for the writer loop.
+enum Written {
+    Done,
+    /// The batch failed because the database is unreachable.
+    Unavailable,
+}
+
+async fn write(writer: &impl BatchWriter, jobs: &mut Vec<Job>) -> Written {
     let apps: Vec<&NewApplication> = jobs.iter().map(|j| &j.app).collect();
-    let outcome = writer.write_batch(&apps).await;
+    // A database that stops answering mid-batch (a host gone silent, no reset) would hold the
+    // batch, and everything queued behind it, until TCP gives up minutes later. Give up first:
+    // nobody was answered, and the client's retry with the same client id is a replay if the
+    // commit did land after all.
+    let outcome = match tokio::time::timeout(BATCH_TIMEOUT, writer.write_batch(&apps)).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(BatchError::Batch(anyhow::Error::new(super::Unavailable).context("the batch timed out"))),
+    };
     drop(apps);
     match outcome {
         Ok(results) => {
@@ -111,13 +143,24 @@ async fn write(writer: &impl BatchWriter, jobs: &mut Vec<Job>) {
         }
         Err(BatchError::Item(_, e) | BatchError::Batch(e)) => {
             let message = format!("{e:#}");
+            let unavailable = super::is_unavailable(&e);
             let mut first = Some(e);
             for job in jobs.drain(..) {
-                let error = first.take().unwrap_or_else(|| anyhow!("{message}"));
+                let error = first.take().unwrap_or_else(|| {
+                    if unavailable {
+                        anyhow::Error::new(super::Unavailable).context(message.clone())
+                    } else {
+                        anyhow!("{message}")
+                    }
+                });
                 let _ = job.reply.send(Err(error));
+            }
+            if unavailable {
+                return Written::Unavailable;
             }
         }
     }
+    Written::Done
 }
 
 #[cfg(test)]

@@ -152,6 +152,8 @@ pub struct StoreOptions {
     pub url: String,
     /// Pool size (readers for SQLite; SQLite always writes through one connection).
     pub max_connections: u32,
+    /// How long a query waits for a connection before failing as unavailable (PostgreSQL).
+    pub acquire_timeout: Duration,
 }
 
 impl Store {
@@ -159,7 +161,7 @@ impl Store {
     pub async fn connect(options: &StoreOptions) -> anyhow::Result<Store> {
         let url = options.url.as_str();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Store::Postgres(PgStore::connect(url, options.max_connections).await?))
+            Ok(Store::Postgres(PgStore::connect(url, options.max_connections, options.acquire_timeout).await?))
         } else if url.starts_with("sqlite:") {
             Ok(Store::Sqlite(SqliteStore::connect(url, options.max_connections).await?))
         } else {
@@ -259,6 +261,35 @@ impl Store {
             Store::Postgres(s) => s.count_applications().await,
         }
     }
+}
+
+/// The database could not be reached (connection refused or lost, no free connection within
+/// the acquire timeout, the server shutting down or starting up). Callers answer 503 with
+/// `Retry-After`; nothing was stored.
+#[derive(Debug, thiserror::Error)]
+#[error("the database is unavailable")]
+pub struct Unavailable;
+
+/// Whether `e` (anywhere in its chain) says the database could not be reached, rather than
+/// that a statement failed.
+pub fn is_unavailable(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        if cause.is::<Unavailable>() {
+            return true;
+        }
+        match cause.downcast_ref::<sqlx::Error>() {
+            Some(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_)) => {
+                true
+            }
+            Some(sqlx::Error::WorkerCrashed) => true,
+            // 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot
+            // connect now (starting up).
+            Some(sqlx::Error::Database(d)) => {
+                d.code().is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03"))
+            }
+            _ => false,
+        }
+    })
 }
 
 /// Tries `attempt` again (at most 5 times) when a fresh random code collided with a stored one.

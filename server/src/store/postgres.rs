@@ -40,9 +40,18 @@ impl PgStore {
         self.pool.clone()
     }
 
-    pub(super) async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgStore> {
+    pub(super) async fn connect(
+        url: &str,
+        max_connections: u32,
+        acquire_timeout: std::time::Duration,
+    ) -> anyhow::Result<PgStore> {
+        // A short acquire timeout: with the database gone, a request fails within a few
+        // seconds (503, the widget's outbox retries) instead of waiting 30 s. Connections are
+        // checked before use, so the first request after the database returns gets a fresh one.
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
+            .acquire_timeout(acquire_timeout)
+            .test_before_acquire(true)
             .connect(url)
             .await
             .context("connecting to PostgreSQL")?;
