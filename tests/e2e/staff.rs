@@ -285,8 +285,9 @@ async fn review_changes_state_and_the_applicant_sees_the_comment(app: TestApp) {
     let staff = login(&app, "a@kc.vn").await;
     // A jump the workflow does not allow.
     assert_eq!(staff.review(&code, "accepted", "?", false).await.status(), StatusCode::CONFLICT);
-    // A comment is required.
-    assert_eq!(staff.review(&code, "under_review", "  ", false).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A comment is required to reject and to write to the applicant (only there).
+    assert_eq!(staff.review(&code, "rejected", "  ", false).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(staff.review(&code, "under_review", "", true).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(staff.review(&code, "under_review", "Nội bộ: đang xem", false).await.status(), StatusCode::SEE_OTHER);
     let s = status_of(&app, &code).await;
     assert_eq!(s.state, kc_api::ReviewState::UnderReview);
