@@ -94,7 +94,12 @@ pub(crate) async fn post_login(app: &TestApp, email: &str, password: &str) -> re
 
 /// Logs in and returns the signed-in browser.
 pub(crate) async fn login(app: &TestApp, email: &str) -> Staff {
-    let response = post_login(app, email, PASSWORD).await;
+    login_with(app, email, PASSWORD).await
+}
+
+/// Logs in with a given password.
+pub(crate) async fn login_with(app: &TestApp, email: &str, password: &str) -> Staff {
+    let response = post_login(app, email, password).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "login of {email}");
     let cookie = cookie_value(&response, "kc_staff").expect("session cookie");
     let mut staff = Staff { base: app.address.clone(), client: no_redirects(), cookie, csrf: String::new() };
