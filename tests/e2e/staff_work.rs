@@ -172,7 +172,8 @@ async fn detail_labels_every_answer_and_criterion_and_prints(app: TestApp) {
     // Criteria with labels and marks, never raw ids.
     let decision = tests::client_decision(&s.application);
     for c in &decision.criteria {
-        let label = server::staff::labels::label(server::staff::html::Lang::Vi, server::staff::labels::Kind::Criterion, &c.id);
+        let label =
+            server::staff::labels::label(server::staff::html::Lang::Vi, server::staff::labels::Kind::Criterion, &c.id);
         assert_ne!(label, c.id, "criterion {} has a label", c.id);
         assert!(page.contains(&label), "criterion {label}");
     }
@@ -202,7 +203,10 @@ async fn bulk_status_change_is_all_or_nothing_and_scoped(app: TestApp) {
     };
     // Rejecting without a comment: the list comes back with the message and the ticks kept.
     let r = a
-        .post("/staff/applications/bulk", &[("csrf", &a.csrf), ("code", &a1), ("code", &a2), ("to", "rejected"), ("comment", ""), ("back", "")])
+        .post(
+            "/staff/applications/bulk",
+            &[("csrf", &a.csrf), ("code", &a1), ("code", &a2), ("to", "rejected"), ("comment", ""), ("back", "")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
@@ -210,21 +214,35 @@ async fn bulk_status_change_is_all_or_nothing_and_scoped(app: TestApp) {
     assert!(page.contains(&format!("value=\"{a1}\" id=\"pick-{a1}\" checked")), "ticks kept");
     // One code outside the scope: not found, and nothing changes.
     let r = a
-        .post("/staff/applications/bulk", &[("csrf", &a.csrf), ("code", &a1), ("code", &b1), ("to", "under_review"), ("back", "")])
+        .post(
+            "/staff/applications/bulk",
+            &[("csrf", &a.csrf), ("code", &a1), ("code", &b1), ("to", "under_review"), ("back", "")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(status(a1.clone()).await, kc_api::ReviewState::Received);
     assert_eq!(status(b1.clone()).await, kc_api::ReviewState::Received);
     // Both of A's, with an empty internal comment: fine.
     let r = a
-        .post("/staff/applications/bulk", &[("csrf", &a.csrf), ("code", &a1), ("code", &a2), ("to", "under_review"), ("comment", ""), ("back", "status=received")])
+        .post(
+            "/staff/applications/bulk",
+            &[
+                ("csrf", &a.csrf),
+                ("code", &a1),
+                ("code", &a2),
+                ("to", "under_review"),
+                ("comment", ""),
+                ("back", "status=received"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/staff/applications?status=received");
     assert_eq!(status(a1.clone()).await, kc_api::ReviewState::UnderReview);
     assert_eq!(status(a2.clone()).await, kc_api::ReviewState::UnderReview);
     // A jump the workflow refuses changes none.
-    let r = a.post("/staff/applications/bulk", &[("csrf", &a.csrf), ("code", &a1), ("to", "received"), ("back", "")]).await;
+    let r =
+        a.post("/staff/applications/bulk", &[("csrf", &a.csrf), ("code", &a1), ("to", "received"), ("back", "")]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // A viewer cannot, and no CSRF token is no change.
     let v = login(&app, "v@kc.vn").await;
@@ -255,12 +273,15 @@ async fn assignment_filters_and_stays_in_scope(app: TestApp) {
     // The detail offers A's officers (and admins), not B's.
     let (_, page) = text(&a, &format!("/staff/applications/{a1}")).await;
     assert!(page.contains("a2@kc.vn") && !page.contains("b@kc.vn"));
-    let r = a.post(&format!("/staff/applications/{a1}/assign"), &[("csrf", &a.csrf), ("officer", &id("a2@kc.vn"))]).await;
+    let r =
+        a.post(&format!("/staff/applications/{a1}/assign"), &[("csrf", &a.csrf), ("officer", &id("a2@kc.vn"))]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // B's officer cannot take A's application; A cannot assign B's.
-    let r = a.post(&format!("/staff/applications/{a2}/assign"), &[("csrf", &a.csrf), ("officer", &id("b@kc.vn"))]).await;
+    let r =
+        a.post(&format!("/staff/applications/{a2}/assign"), &[("csrf", &a.csrf), ("officer", &id("b@kc.vn"))]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let r = a.post(&format!("/staff/applications/{b1}/assign"), &[("csrf", &a.csrf), ("officer", &id("a@kc.vn"))]).await;
+    let r =
+        a.post(&format!("/staff/applications/{b1}/assign"), &[("csrf", &a.csrf), ("officer", &id("a@kc.vn"))]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     // Filter by officer, and by "unassigned".
     let (_, page) = text(&a, &format!("/staff/applications?assigned={}", id("a2@kc.vn"))).await;
@@ -285,16 +306,33 @@ async fn a_staff_correction_is_a_new_version_recomputed_and_scoped(app: TestApp)
     let before = app.get(&format!("/applications/{code}")).await.json::<serde_json::Value>().await.unwrap();
     let path = format!("/staff/applications/{code}/correct");
     // A reason is required, and a value must parse: the form comes back with its values.
-    let r = a.post(&path, &[("csrf", &a.csrf), ("field", "lines.machinery.cost"), ("value", "700.000.000"), ("comment", "")]).await;
+    let r = a
+        .post(&path, &[("csrf", &a.csrf), ("field", "lines.machinery.cost"), ("value", "700.000.000"), ("comment", "")])
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("value=\"700.000.000\""));
-    let r = a.post(&path, &[("csrf", &a.csrf), ("field", "lines.machinery.cost"), ("value", "bảy trăm"), ("comment", "x")]).await;
+    let r = a
+        .post(&path, &[("csrf", &a.csrf), ("field", "lines.machinery.cost"), ("value", "bảy trăm"), ("comment", "x")])
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // The place decides the scope: it is not correctable here.
-    let r = a.post(&path, &[("csrf", &a.csrf), ("field", "location.commune_code"), ("value", &cb.to_string()), ("comment", "x")]).await;
+    let r = a
+        .post(
+            &path,
+            &[("csrf", &a.csrf), ("field", "location.commune_code"), ("value", &cb.to_string()), ("comment", "x")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = a
-        .post(&path, &[("csrf", &a.csrf), ("field", "lines.machinery.cost"), ("value", "700.000.000"), ("comment", "Gõ nhầm, theo hoá đơn")])
+        .post(
+            &path,
+            &[
+                ("csrf", &a.csrf),
+                ("field", "lines.machinery.cost"),
+                ("value", "700.000.000"),
+                ("comment", "Gõ nhầm, theo hoá đơn"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = text(&a, &format!("/staff/applications/{code}")).await;
@@ -320,7 +358,10 @@ async fn a_staff_correction_is_a_new_version_recomputed_and_scoped(app: TestApp)
     assert_eq!(after["state"], before["state"]);
     // Out of scope: not found.
     let r = a
-        .post(&format!("/staff/applications/{other}/correct"), &[("csrf", &a.csrf), ("field", "lines.machinery.cost"), ("value", "5"), ("comment", "x")])
+        .post(
+            &format!("/staff/applications/{other}/correct"),
+            &[("csrf", &a.csrf), ("field", "lines.machinery.cost"), ("value", "5"), ("comment", "x")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     // Audited, and the changes feed saw it.
@@ -337,17 +378,37 @@ async fn admins_manage_accounts_passwords_and_tokens_in_the_browser(app: TestApp
     let a = login(&app, "a@kc.vn").await;
     // Only admins.
     assert_eq!(a.get("/staff/accounts").await.status(), StatusCode::FORBIDDEN);
-    let r = a.post("/staff/accounts", &[("csrf", &a.csrf), ("email", "x@kc.vn"), ("role", "admin"), ("password", PASSWORD)]).await;
+    let r = a
+        .post("/staff/accounts", &[("csrf", &a.csrf), ("email", "x@kc.vn"), ("role", "admin"), ("password", PASSWORD)])
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Add: a province officer needs a province; the form keeps its values.
     let r = admin
-        .post("/staff/accounts", &[("csrf", &admin.csrf), ("email", "Mới@KC.vn"), ("role", "province_staff"), ("province", ""), ("password", PASSWORD)])
+        .post(
+            "/staff/accounts",
+            &[
+                ("csrf", &admin.csrf),
+                ("email", "Mới@KC.vn"),
+                ("role", "province_staff"),
+                ("province", ""),
+                ("password", PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("value=\"mới@kc.vn\""));
     let pb_s = pb.to_string();
     let r = admin
-        .post("/staff/accounts", &[("csrf", &admin.csrf), ("email", "moi@kc.vn"), ("role", "province_staff"), ("province", &pb_s), ("password", PASSWORD)])
+        .post(
+            "/staff/accounts",
+            &[
+                ("csrf", &admin.csrf),
+                ("email", "moi@kc.vn"),
+                ("role", "province_staff"),
+                ("province", &pb_s),
+                ("password", PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(post_login(&app, "moi@kc.vn", PASSWORD).await.status(), StatusCode::SEE_OTHER);
@@ -373,25 +434,62 @@ async fn admins_manage_accounts_passwords_and_tokens_in_the_browser(app: TestApp
     assert!(moi_session.get("/staff/applications").await.status().is_redirection());
     assert_eq!(post_login(&app, "moi@kc.vn", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
     // Reset a password: the old one stops working, the new one works.
-    let r = admin.post(&format!("/staff/accounts/{}/password", id_of("a@kc.vn").await.id), &[("csrf", &admin.csrf), ("password", "mật-khẩu-mới-đặt-lại")]).await;
+    let r = admin
+        .post(
+            &format!("/staff/accounts/{}/password", id_of("a@kc.vn").await.id),
+            &[("csrf", &admin.csrf), ("password", "mật-khẩu-mới-đặt-lại")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(a.get("/staff/applications").await.status().is_redirection(), "reset ends the sessions");
     assert_eq!(post_login(&app, "a@kc.vn", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(post_login(&app, "a@kc.vn", "mật-khẩu-mới-đặt-lại").await.status(), StatusCode::SEE_OTHER);
     // Change one's own password: the current one is needed, twice the same new one.
-    let r = admin.post("/staff/password", &[("csrf", &admin.csrf), ("current", "sai"), ("new", "mật-khẩu-quản-trị-2"), ("repeat", "mật-khẩu-quản-trị-2")]).await;
+    let r = admin
+        .post(
+            "/staff/password",
+            &[
+                ("csrf", &admin.csrf),
+                ("current", "sai"),
+                ("new", "mật-khẩu-quản-trị-2"),
+                ("repeat", "mật-khẩu-quản-trị-2"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = admin.post("/staff/password", &[("csrf", &admin.csrf), ("current", PASSWORD), ("new", "mật-khẩu-quản-trị-2"), ("repeat", "khác")]).await;
+    let r = admin
+        .post(
+            "/staff/password",
+            &[("csrf", &admin.csrf), ("current", PASSWORD), ("new", "mật-khẩu-quản-trị-2"), ("repeat", "khác")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = admin.post("/staff/password", &[("csrf", &admin.csrf), ("current", PASSWORD), ("new", "mật-khẩu-quản-trị-2"), ("repeat", "mật-khẩu-quản-trị-2")]).await;
+    let r = admin
+        .post(
+            "/staff/password",
+            &[
+                ("csrf", &admin.csrf),
+                ("current", PASSWORD),
+                ("new", "mật-khẩu-quản-trị-2"),
+                ("repeat", "mật-khẩu-quản-trị-2"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(admin.get("/staff/accounts").await.status(), StatusCode::OK, "this session goes on");
     assert_eq!(post_login(&app, "admin@kc.vn", "mật-khẩu-quản-trị-2").await.status(), StatusCode::SEE_OTHER);
     // The last admin cannot disable or demote themselves.
     let me = id_of("admin@kc.vn").await;
-    let r = admin.post(&format!("/staff/accounts/{}", me.id), &[("csrf", &admin.csrf), ("role", "admin"), ("active", "0")]).await;
+    let r = admin
+        .post(&format!("/staff/accounts/{}", me.id), &[("csrf", &admin.csrf), ("role", "admin"), ("active", "0")])
+        .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    let r = admin.post(&format!("/staff/accounts/{}", me.id), &[("csrf", &admin.csrf), ("role", "viewer"), ("province", &pa_s), ("active", "1")]).await;
+    let r = admin
+        .post(
+            &format!("/staff/accounts/{}", me.id),
+            &[("csrf", &admin.csrf), ("role", "viewer"), ("province", &pa_s), ("active", "1")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert_eq!(id_of("admin@kc.vn").await.role, Role::Admin);
     // Tokens: listed and revoked; a revoked token no longer reads the feed.
@@ -412,7 +510,9 @@ async fn admins_manage_accounts_passwords_and_tokens_in_the_browser(app: TestApp
     assert_eq!(feed(token).await, StatusCode::UNAUTHORIZED);
     // All audited, Vietnamese first.
     let (_, audit) = text(&admin, "/staff/audit").await;
-    for label in ["Tạo tài khoản", "Khoá tài khoản", "Đặt lại mật khẩu", "Đổi mật khẩu", "Thu hồi mã API", "Sửa tài khoản"] {
+    for label in
+        ["Tạo tài khoản", "Khoá tài khoản", "Đặt lại mật khẩu", "Đổi mật khẩu", "Thu hồi mã API", "Sửa tài khoản"]
+    {
         assert!(audit.contains(label), "audit {label}");
     }
     assert!(audit.contains("Đăng nhập sai") && audit.find("Đăng nhập sai") < audit.find("Failed login"));
@@ -436,12 +536,24 @@ async fn overview_counts_the_scope_only_and_compares_with_the_plan(app: TestApp)
     let (_, page) = text(&a, &format!("/staff/overview?q={}", enc("A2"))).await;
     assert!(page.contains("<strong>1</strong>") && page.contains("200.000.000 đ"));
     // A plan per fund, for the officer's province.
-    let r = a.post("/staff/overview/plan", &[("csrf", &a.csrf), ("year", &tests::today().year().to_string()), ("fund", "national"), ("amount", "5.000.000.000")]).await;
+    let r = a
+        .post(
+            "/staff/overview/plan",
+            &[
+                ("csrf", &a.csrf),
+                ("year", &tests::today().year().to_string()),
+                ("fund", "national"),
+                ("amount", "5.000.000.000"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = text(&a, "/staff/overview").await;
     assert!(page.contains("5.000.000.000 đ"));
     let v = login(&app, "v@kc.vn").await;
-    let r = v.post("/staff/overview/plan", &[("csrf", &v.csrf), ("year", "2026"), ("fund", "national"), ("amount", "1")]).await;
+    let r = v
+        .post("/staff/overview/plan", &[("csrf", &v.csrf), ("year", "2026"), ("fund", "national"), ("amount", "1")])
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 
@@ -457,7 +569,8 @@ async fn exports_carry_sector_failing_criteria_and_officer(app: TestApp) {
     let code = app.submit(&s).await.json::<kc_api::Receipt>().await.unwrap().code;
     let a = login(&app, "a@kc.vn").await;
     let db = Db::of(&app.store);
-    let me = server::staff::store::accounts(&db).await.unwrap().into_iter().find(|(x, _)| x.email == "a@kc.vn").unwrap().0;
+    let me =
+        server::staff::store::accounts(&db).await.unwrap().into_iter().find(|(x, _)| x.email == "a@kc.vn").unwrap().0;
     a.post(&format!("/staff/applications/{code}/assign"), &[("csrf", &a.csrf), ("officer", &me.id.to_string())]).await;
     let csv = a.get("/staff/export.csv").await.text().await.unwrap();
     let mut rd = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());

@@ -219,7 +219,9 @@ fn role_and_province(l: Lang, f: &AccountForm) -> Result<(Role, Option<i64>), St
     };
     match (role, province) {
         (Role::Admin, _) => Ok((role, None)),
-        (_, None) => Err(l.t("Cán bộ tỉnh và tài khoản chỉ xem cần một tỉnh.", "Officers and viewers need a province.").to_owned()),
+        (_, None) => Err(l
+            .t("Cán bộ tỉnh và tài khoản chỉ xem cần một tỉnh.", "Officers and viewers need a province.")
+            .to_owned()),
         (_, p) => Ok((role, p)),
     }
 }
@@ -261,7 +263,12 @@ pub async fn add_account(s: Session, Form(f): Form<AccountForm>) -> Response {
     match store::account_by_email(&s.db, &email).await {
         Ok(None) => {}
         Ok(Some(_)) => {
-            return render_accounts(&s, back(l.t("Thư điện tử này đã có tài khoản.", "This e-mail has an account.").to_owned()), StatusCode::CONFLICT).await;
+            return render_accounts(
+                &s,
+                back(l.t("Thư điện tử này đã có tài khoản.", "This e-mail has an account.").to_owned()),
+                StatusCode::CONFLICT,
+            )
+            .await;
         }
         Err(e) => return internal(e),
     }
@@ -275,7 +282,20 @@ pub async fn add_account(s: Session, Form(f): Form<AccountForm>) -> Response {
     match result {
         Ok(()) => see_other("/staff/accounts"),
         // A disabled account with this e-mail exists (the look-up above sees active ones).
-        Err(_) => render_accounts(&s, back(l.t("Thư điện tử này đã có tài khoản (có thể đang bị khoá).", "This e-mail has an account (perhaps disabled).").to_owned()), StatusCode::CONFLICT).await,
+        Err(_) => {
+            render_accounts(
+                &s,
+                back(
+                    l.t(
+                        "Thư điện tử này đã có tài khoản (có thể đang bị khoá).",
+                        "This e-mail has an account (perhaps disabled).",
+                    )
+                    .to_owned(),
+                ),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
     }
 }
 
@@ -290,7 +310,14 @@ pub async fn update_account(s: Session, Path(id): Path<i64>, Form(f): Form<Accou
     }
     let (role, province) = match role_and_province(l, &f) {
         Ok(x) => x,
-        Err(e) => return render_accounts(&s, PageState { error: Some(e), ..PageState::default() }, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => {
+            return render_accounts(
+                &s,
+                PageState { error: Some(e), ..PageState::default() },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let active = f.active != "0";
     match store::update_account(&s.db, &s.account.email, id, role, province, active).await {
@@ -301,7 +328,8 @@ pub async fn update_account(s: Session, Path(id): Path<i64>, Form(f): Form<Accou
                 "Không thể khoá hoặc hạ quyền quản trị viên cuối cùng: hãy thêm một quản trị viên khác trước.",
                 "The last active admin cannot be disabled or demoted: add another admin first.",
             );
-            render_accounts(&s, PageState { error: Some(e.to_owned()), ..PageState::default() }, StatusCode::CONFLICT).await
+            render_accounts(&s, PageState { error: Some(e.to_owned()), ..PageState::default() }, StatusCode::CONFLICT)
+                .await
         }
         Err(AccountError::Other(e)) => internal(e),
     }
@@ -319,7 +347,12 @@ pub async fn reset_password(s: Session, Path(id): Path<i64>, Form(f): Form<Accou
     }
     if f.password.chars().count() < MIN_PASSWORD {
         let e = l.t("Mật khẩu cần ít nhất 10 ký tự.", "The password needs at least 10 characters.");
-        return render_accounts(&s, PageState { error: Some(e.to_owned()), ..PageState::default() }, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render_accounts(
+            &s,
+            PageState { error: Some(e.to_owned()), ..PageState::default() },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let target = match store::accounts(&s.db).await {
         Ok(a) => a.into_iter().find(|(a, _)| a.id == id).map(|(a, _)| a),
@@ -397,7 +430,8 @@ pub async fn change_password(s: Session, headers: HeaderMap, Form(f): Form<Passw
     let current = f.current.clone();
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&current, &stored)).await.unwrap_or(false);
     if !ok {
-        let _ = store::audit(&s.db, &s.account.email, "password_change", &s.account.email, "wrong current password").await;
+        let _ =
+            store::audit(&s.db, &s.account.email, "password_change", &s.account.email, "wrong current password").await;
         return fail(l.t("Mật khẩu hiện tại không đúng.", "The current password is wrong."));
     }
     let own = cookie(&headers, SESSION_COOKIE);
@@ -411,7 +445,14 @@ pub async fn change_password(s: Session, headers: HeaderMap, Form(f): Form<Passw
         Ok(()) => s.page(
             StatusCode::OK,
             title,
-            password_form(&s, None, Some(l.t("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.", "Password changed. Your other sessions have ended."))),
+            password_form(
+                &s,
+                None,
+                Some(l.t(
+                    "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.",
+                    "Password changed. Your other sessions have ended.",
+                )),
+            ),
         ),
         Err(e) => internal(e),
     }
@@ -471,7 +512,13 @@ pub async fn create_token(s: Session, Form(f): Form<TokenForm>) -> Response {
     }
     let label = f.label.trim();
     if label.is_empty() || label.chars().count() > 100 {
-        return render_tokens(&s, None, Some(l.t("Cần một tên gợi nhớ (tối đa 100 ký tự).", "A label is needed (at most 100 characters).")), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render_tokens(
+            &s,
+            None,
+            Some(l.t("Cần một tên gợi nhớ (tối đa 100 ký tự).", "A label is needed (at most 100 characters).")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let token = match store::create_api_token(&s.db, s.account.id, label).await {
         Ok(t) => t,
@@ -502,4 +549,3 @@ pub async fn revoke_token(s: Session, Path(id): Path<i64>, RawForm(body): RawFor
         Err(e) => internal(e),
     }
 }
-

@@ -22,11 +22,8 @@ pub enum Input {
 /// The answers a staff correction may set (place and sector are not among them: the place
 /// decides the scope, and both are checked against the official lists at submission).
 pub fn correctable(app: &Application) -> Vec<(String, Input)> {
-    let mut out: Vec<(String, Input)> = app
-        .lines
-        .iter()
-        .map(|r| (format!("lines.{}.cost", r.line.id()), Input::Money))
-        .collect();
+    let mut out: Vec<(String, Input)> =
+        app.lines.iter().map(|r| (format!("lines.{}.cost", r.line.id()), Input::Money)).collect();
     if app.line(Line::Training).is_some() {
         out.push(("lines.training.learners".to_owned(), Input::Count));
     }
@@ -81,7 +78,9 @@ pub fn value(app: &Application, id: &str, lang: Lang) -> Option<String> {
         }),
         "location.difficult_area" => yn(loc.difficult_area),
         "location.old_unit" => loc.old_unit.map(|u| labels::label(lang, Kind::OldUnit, &enum_id(&u))),
-        "location.ward_converted_on" => loc.ward_converted_on.map(|d| format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())),
+        "location.ward_converted_on" => {
+            loc.ward_converted_on.map(|d| format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year()))
+        }
         "sector" => app.sector.as_ref().map(|s| match pack.sector(s) {
             Some(x) => lang.t(&x.label_vi, &x.label_en).to_owned(),
             None => s.clone(),
@@ -176,7 +175,8 @@ pub fn set(app: &mut Application, id: &str, typed: &str) -> Result<(), (&'static
         typed.replace('.', "").parse::<u32>().map_err(|_| ("Hãy ghi một số nguyên.", "Write a whole number."))
     };
     let money = || -> Result<Vnd, (&'static str, &'static str)> {
-        kc_rules::parse_vnd_vi(typed).map_err(|_| ("Số tiền không hợp lệ (ví dụ 700.000.000).", "Not an amount (e.g. 700.000.000)."))
+        kc_rules::parse_vnd_vi(typed)
+            .map_err(|_| ("Số tiền không hợp lệ (ví dụ 700.000.000).", "Not an amount (e.g. 700.000.000)."))
     };
     match (id, input) {
         ("subject", _) => {
@@ -237,7 +237,11 @@ mod tests {
     #[test]
     fn a_cost_typed_the_vietnamese_way_is_set_and_every_answer_has_a_label() {
         let mut app = Application {
-            lines: vec![kc_rules::LineRequest { line: Line::Machinery, cost: Some(Vnd::new(1).unwrap()), learners: None }],
+            lines: vec![kc_rules::LineRequest {
+                line: Line::Machinery,
+                cost: Some(Vnd::new(1).unwrap()),
+                learners: None,
+            }],
             ..Application::default()
         };
         set(&mut app, "lines.machinery.cost", "700.000.000").unwrap();

@@ -83,7 +83,11 @@ fn confidence(lang: Lang, c: kc_rules::Confidence) -> &'static str {
 
 /// The labels of the criteria a decision does not meet.
 pub fn failing_criteria(lang: Lang, d: &Decision) -> Vec<String> {
-    d.criteria.iter().filter(|c| c.status == Status::NotMet).map(|c| labels::label(lang, Kind::Criterion, &c.id)).collect()
+    d.criteria
+        .iter()
+        .filter(|c| c.status == Status::NotMet)
+        .map(|c| labels::label(lang, Kind::Criterion, &c.id))
+        .collect()
 }
 
 /// Per requested line and fund: the amount, or the reason there is none.
@@ -120,7 +124,10 @@ fn support_cell(lang: Lang, d: &Decision, line: kc_rules::Line, fund: Fund) -> M
             .to_owned(),
         (None, _, Basis::NeedCost) => lang.t("Chưa khai chi phí.", "No cost given.").to_owned(),
         (None, _, Basis::NoValue) => lang
-            .t("Không có mức hỗ trợ có hiệu lực cho nguồn này vào ngày xét.", "No value in force for this fund on that date.")
+            .t(
+                "Không có mức hỗ trợ có hiệu lực cho nguồn này vào ngày xét.",
+                "No value in force for this fund on that date.",
+            )
             .to_owned(),
         (None, Status::Unknown, _) => lang.t("Cần thêm thông tin để tính.", "More answers are needed.").to_owned(),
         (None, Status::Met, Basis::Computed) => lang.t("Không có số tiền.", "No amount.").to_owned(),
@@ -209,10 +216,13 @@ pub async fn render(s: &Session, code: &str, forms: Forms, status: StatusCode) -
         Ok(None) => return s.not_found(),
         Err(e) => return internal(e),
     };
-    let officers = match store::officers(&s.db, super::auth::Scope::of(super::auth::Role::ProvinceStaff, d.row.province_code)).await {
-        Ok(o) => o,
-        Err(e) => return internal(e),
-    };
+    let officers =
+        match store::officers(&s.db, super::auth::Scope::of(super::auth::Role::ProvinceStaff, d.row.province_code))
+            .await
+        {
+            Ok(o) => o,
+            Err(e) => return internal(e),
+        };
     let original_decision: Option<Decision> = serde_json::from_str(&d.server_decision_json).ok();
     let client: Option<Decision> = serde_json::from_str(&d.client_decision_json).ok();
     let original: Option<Application> = serde_json::from_str(&d.original_answers_json).ok();
@@ -222,7 +232,8 @@ pub async fn render(s: &Session, code: &str, forms: Forms, status: StatusCode) -
         Some(v) => serde_json::from_str(&v.decision_json).ok(),
         None => original_decision.clone(),
     };
-    let (Some(app), Some(dec), Some(orig_app), Some(orig_dec)) = (current_app, current, original, original_decision) else {
+    let (Some(app), Some(dec), Some(orig_app), Some(orig_dec)) = (current_app, current, original, original_decision)
+    else {
         return internal(anyhow::anyhow!("stored application {code} does not parse"));
     };
     let r = &d.row;

@@ -43,7 +43,6 @@ struct CriterionOnly {
     status: Status,
 }
 
-
 /// An application as an export row (Vietnamese labels).
 pub fn export_row(r: &AppRow) -> ExportRow {
     let answers: Option<Application> = serde_json::from_str(&r.answers_json).ok();

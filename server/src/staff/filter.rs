@@ -46,8 +46,10 @@ pub struct RawFilter {
 }
 
 /// The fields of [`RawFilter`] as `(name, value)`, in form order.
-const FIELDS: [&str; 14] =
-    ["q", "province", "commune", "line", "fund", "status", "outcome", "drift", "assigned", "from", "to", "sort", "dir", "page"];
+const FIELDS: [&str; 14] = [
+    "q", "province", "commune", "line", "fund", "status", "outcome", "drift", "assigned", "from", "to", "sort", "dir",
+    "page",
+];
 
 fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
@@ -121,25 +123,33 @@ impl RawFilter {
         }
         if let Some(p) = self.get("province") {
             match p.parse::<i64>() {
-                Ok(c) if scope.allows(Some(c)) && u16::try_from(c).ok().and_then(|c| kc_rulepack::bundled().province(c)).is_some() => {
+                Ok(c)
+                    if scope.allows(Some(c))
+                        && u16::try_from(c).ok().and_then(|c| kc_rulepack::bundled().province(c)).is_some() =>
+                {
                     f.province = Some(c);
                 }
                 Ok(_) => errors.push((
                     "province",
-                    lang.t("Tỉnh này ngoài phạm vi tài khoản của bạn.", "This province is outside your scope.").to_owned(),
+                    lang.t("Tỉnh này ngoài phạm vi tài khoản của bạn.", "This province is outside your scope.")
+                        .to_owned(),
                 )),
                 Err(_) => errors.push(("province", bad(lang.t("mã tỉnh", "province code"), p))),
             }
         }
         if let Some(c) = self.get("commune") {
             match resolve_commune(c, f.province, scope) {
-                Ok(codes) => f.communes = codes,
-                Err(()) => errors.push((
+                Some(codes) => f.communes = codes,
+                None => errors.push((
                     "commune",
                     match lang {
                         Lang::Vi => format!(
                             "Không có xã, phường, đặc khu “{c}” trong danh mục{}. Hãy chọn từ danh sách gợi ý.",
-                            if f.province.is_some() || matches!(scope, Scope::Province(_)) { " của tỉnh" } else { "" }
+                            if f.province.is_some() || matches!(scope, Scope::Province(_)) {
+                                " của tỉnh"
+                            } else {
+                                ""
+                            }
                         ),
                         Lang::En => format!("No commune “{c}” in the official list. Pick one from the suggestions."),
                     },
@@ -214,7 +224,7 @@ impl RawFilter {
 /// (case and diacritics ignored), optionally followed by " (province name)" as the picker
 /// offers it. Limited to `province` and the scope. A name shared by several communes of
 /// the allowed provinces gives all of them.
-pub fn resolve_commune(typed: &str, province: Option<i64>, scope: Scope) -> Result<Vec<i64>, ()> {
+pub fn resolve_commune(typed: &str, province: Option<i64>, scope: Scope) -> Option<Vec<i64>> {
     let pack = kc_rulepack::bundled();
     let allowed = |p: u16| {
         let p = i64::from(p);
@@ -223,8 +233,8 @@ pub fn resolve_commune(typed: &str, province: Option<i64>, scope: Scope) -> Resu
     let typed = typed.trim();
     if let Ok(code) = typed.parse::<u32>() {
         return match pack.commune(code) {
-            Some(c) if allowed(c.province_code) => Ok(vec![i64::from(code)]),
-            _ => Err(()),
+            Some(c) if allowed(c.province_code) => Some(vec![i64::from(code)]),
+            _ => None,
         };
     }
     let (name, prov) = match typed.rsplit_once(" (") {
@@ -236,18 +246,17 @@ pub fn resolve_commune(typed: &str, province: Option<i64>, scope: Scope) -> Resu
         .communes
         .iter()
         .filter(|c| allowed(c.province_code))
-        .filter(|c| {
-            prov.as_ref().is_none_or(|p| pack.province(c.province_code).is_some_and(|x| fold(&x.name) == *p))
-        })
+        .filter(|c| prov.as_ref().is_none_or(|p| pack.province(c.province_code).is_some_and(|x| fold(&x.name) == *p)))
         .filter(|c| {
             let n = fold(&c.name);
             // "Tân An" finds "Xã Tân An" and "Phường Tân An".
-            let bare = n.strip_prefix("xa ").or_else(|| n.strip_prefix("phuong ")).or_else(|| n.strip_prefix("dac khu "));
+            let bare =
+                n.strip_prefix("xa ").or_else(|| n.strip_prefix("phuong ")).or_else(|| n.strip_prefix("dac khu "));
             n == want || bare == Some(want.as_str())
         })
         .map(|c| i64::from(c.code))
         .collect();
-    if codes.is_empty() { Err(()) } else { Ok(codes) }
+    if codes.is_empty() { None } else { Some(codes) }
 }
 
 /// The picker's text for a commune: "Xã Tân An (Tỉnh X)".
@@ -401,10 +410,12 @@ mod tests {
         let codes = resolve_commune(&commune_option(c), None, Scope::All).unwrap();
         assert_eq!(codes, vec![i64::from(c.code)]);
         let bare = fold(&c.name).split_once(' ').unwrap().1.to_owned();
-        assert!(resolve_commune(&bare, Some(i64::from(c.province_code)), Scope::All).unwrap().contains(&i64::from(c.code)));
-        assert!(resolve_commune("Không có xã này", None, Scope::All).is_err());
+        assert!(
+            resolve_commune(&bare, Some(i64::from(c.province_code)), Scope::All).unwrap().contains(&i64::from(c.code))
+        );
+        assert!(resolve_commune("Không có xã này", None, Scope::All).is_none());
         // Outside the scope a name finds nothing.
         let other = pack.provinces.iter().find(|p| p.code != c.province_code).unwrap();
-        assert!(resolve_commune(&commune_option(c), None, Scope::Province(i64::from(other.code))).is_err());
+        assert!(resolve_commune(&commune_option(c), None, Scope::Province(i64::from(other.code))).is_none());
     }
 }

@@ -266,7 +266,14 @@ pub fn select_field(
 }
 
 /// A labelled `<input>` field; `error` shows beside it.
-pub fn input_field(name: &str, label: &str, kind: &str, value: &str, error: Option<&str>, extra: Option<&str>) -> Markup {
+pub fn input_field(
+    name: &str,
+    label: &str,
+    kind: &str,
+    value: &str,
+    error: Option<&str>,
+    extra: Option<&str>,
+) -> Markup {
     let id = format!("f-{name}");
     let err_id = format!("e-{name}");
     html! {

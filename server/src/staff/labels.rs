@@ -52,32 +52,46 @@ pub fn lookup(kind: Kind, id: &str) -> Option<(&'static str, &'static str)> {
         (Answer, "location.commune_code") => ("Xã, phường, đặc khu nơi sản xuất", "Commune of production"),
         (Answer, "location.craft_village") => ("Trong làng nghề được công nhận", "Inside a recognised craft village"),
         (Answer, "location.former_province") => ("Tỉnh cũ (trước sáp nhập)", "Former province (before the merger)"),
-        (Answer, "location.difficult_area") => ("Địa bàn có điều kiện kinh tế - xã hội khó khăn", "Area with difficult conditions"),
+        (Answer, "location.difficult_area") => {
+            ("Địa bàn có điều kiện kinh tế - xã hội khó khăn", "Area with difficult conditions")
+        }
         (Answer, "location.old_unit") => ("Loại đơn vị hành chính trước 15/10/2025", "Kind of unit before 15 Oct 2025"),
         (Answer, "location.ward_converted_on") => ("Ngày phường được chuyển từ xã", "Date the ward was converted"),
         (Answer, "sector") => ("Ngành nghề sản xuất", "Sector of production"),
-        (Answer, "fired_clay_manual_kiln") => ("Gạch đất sét nung bằng lò thủ công", "Fired-clay bricks in manual kilns"),
+        (Answer, "fired_clay_manual_kiln") => {
+            ("Gạch đất sét nung bằng lò thủ công", "Fired-clay bricks in manual kilns")
+        }
         (Answer, "size.sector_group") => ("Nhóm ngành kinh doanh chính", "Main business group"),
-        (Answer, "size.employees") => ("Số lao động có BHXH bình quân năm trước", "Average insured employees last year"),
+        (Answer, "size.employees") => {
+            ("Số lao động có BHXH bình quân năm trước", "Average insured employees last year")
+        }
         (Answer, "size.revenue") => ("Tổng doanh thu năm trước", "Total revenue last year"),
         (Answer, "size.capital") => ("Tổng nguồn vốn cuối năm trước", "Total capital at last year's end"),
-        (Answer, "conditions.equipment_new") => ("Máy móc, thiết bị mới, chưa qua sử dụng", "Machinery is new, never used"),
-        (Answer, "conditions.no_other_state_funding") => (
-            "Không được ngân sách nhà nước khác hỗ trợ cho khoản chi này",
-            "No other state budget funds this cost",
-        ),
+        (Answer, "conditions.equipment_new") => {
+            ("Máy móc, thiết bị mới, chưa qua sử dụng", "Machinery is new, never used")
+        }
+        (Answer, "conditions.no_other_state_funding") => {
+            ("Không được ngân sách nhà nước khác hỗ trợ cho khoản chi này", "No other state budget funds this cost")
+        }
         (Answer, "conditions.counterpart_funding") => ("Cam kết bố trí vốn đối ứng", "Commits the counterpart funding"),
-        (Answer, "conditions.technology_new_locally") => (
-            "Công nghệ, sản phẩm chưa được áp dụng tại địa phương",
-            "Technology not yet applied locally",
-        ),
+        (Answer, "conditions.technology_new_locally") => {
+            ("Công nghệ, sản phẩm chưa được áp dụng tại địa phương", "Technology not yet applied locally")
+        }
         (Answer, "priority.women_owned") => ("Chủ cơ sở là nữ", "Owned by a woman"),
-        (Answer, "priority.ethnic_minority_owned") => ("Chủ cơ sở là người dân tộc thiểu số", "Owned by an ethnic-minority person"),
-        (Answer, "priority.ethnic_minority_workers") => ("Sử dụng nhiều lao động dân tộc thiểu số", "Employs many ethnic-minority workers"),
+        (Answer, "priority.ethnic_minority_owned") => {
+            ("Chủ cơ sở là người dân tộc thiểu số", "Owned by an ethnic-minority person")
+        }
+        (Answer, "priority.ethnic_minority_workers") => {
+            ("Sử dụng nhiều lao động dân tộc thiểu số", "Employs many ethnic-minority workers")
+        }
         (Answer, "priority.ethnic_minority_area") => ("Ở vùng đồng bào dân tộc thiểu số", "In an ethnic-minority area"),
-        (Answer, "priority.typical_rural_product") => ("Sản phẩm công nghiệp nông thôn tiêu biểu", "Typical rural industrial product"),
+        (Answer, "priority.typical_rural_product") => {
+            ("Sản phẩm công nghiệp nông thôn tiêu biểu", "Typical rural industrial product")
+        }
         (Answer, "priority.exports") => ("Có sản phẩm xuất khẩu", "Exports products"),
-        (Answer, "priority.local_materials_percent") => ("Tỷ lệ nguyên liệu tại chỗ (%)", "Share of local materials (%)"),
+        (Answer, "priority.local_materials_percent") => {
+            ("Tỷ lệ nguyên liệu tại chỗ (%)", "Share of local materials (%)")
+        }
         (Answer, "priority.workers") => ("Số lao động thường xuyên", "Regular workers"),
         (Answer, "lines.training.learners") => ("Số học viên dự kiến", "Expected learners"),
         (Answer, "lines.machinery.cost") => ("Chi phí: máy móc thiết bị tiên tiến", "Cost: advanced machinery"),

@@ -160,7 +160,13 @@ pub async fn render(s: &Session, raw: &RawFilter, bulk: Option<BulkForm>) -> Res
     let bulk = bulk.unwrap_or_default();
     let sort_link = |col: Sort, label: &str| -> Markup {
         let current = f.sort == col;
-        let next_dir = if current && f.desc { "asc" } else if current { "desc" } else if col == Sort::Received || col == Sort::Amount { "desc" } else { "asc" };
+        let next_dir = match (current, f.desc) {
+            (true, true) => "asc",
+            (true, false) => "desc",
+            // Newest and largest first; everything else from A.
+            (false, _) if matches!(col, Sort::Received | Sort::Amount) => "desc",
+            (false, _) => "asc",
+        };
         let href = format!(
             "/staff/applications?{q_nosort}{}sort={}&dir={next_dir}",
             if q_nosort.is_empty() { "" } else { "&" },

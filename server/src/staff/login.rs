@@ -1,12 +1,12 @@
 //! Login and logout: `/staff/login`, `POST /staff/logout`, and `/staff` itself.
 
 use axum::Form;
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap};
 use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use maud::html;
 use serde::Deserialize;
 use time::OffsetDateTime;

@@ -6,11 +6,11 @@
 
 use std::collections::BTreeMap;
 
+use axum::Router;
 use axum::extract::{Query, RawForm};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::Router;
 use kc_rules::{Application, Vnd};
 use maud::{Markup, html};
 
@@ -109,9 +109,17 @@ fn chart(l: Lang, id: &str, title: &str, rows: &[(String, Cell)], by_amount: boo
         .iter()
         .map(|(label, c)| {
             if by_amount {
-                (label.clone(), c.requested, format!("{} · {} {}", money(c.requested), c.count, l.t("hồ sơ", "applications")))
+                (
+                    label.clone(),
+                    c.requested,
+                    format!("{} · {} {}", money(c.requested), c.count, l.t("hồ sơ", "applications")),
+                )
             } else {
-                (label.clone(), c.count, format!("{} {} · {}", c.count, l.t("hồ sơ", "applications"), money(c.requested)))
+                (
+                    label.clone(),
+                    c.count,
+                    format!("{} {} · {}", c.count, l.t("hồ sơ", "applications"), money(c.requested)),
+                )
             }
         })
         .collect();
@@ -183,8 +191,7 @@ pub async fn overview(s: Session, Query(raw): Query<RawFilter>) -> Response {
     let more_communes = communes.len().saturating_sub(15);
     let commune_rows: Vec<(String, Cell)> =
         communes.into_iter().take(15).map(|(c, cell)| (commune_name(Some(c)), cell)).collect();
-    let month_rows: Vec<(String, Cell)> =
-        p.month.iter().map(|((y, m), c)| (format!("{m:02}/{y}"), *c)).collect();
+    let month_rows: Vec<(String, Cell)> = p.month.iter().map(|((y, m), c)| (format!("{m:02}/{y}"), *c)).collect();
     let q = raw.query(&["page", "sort", "dir"]);
     let can_plan = s.account.role.can_review();
     let body = html! {

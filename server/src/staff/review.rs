@@ -224,10 +224,16 @@ pub async fn correct(s: Session, Path(code): Path<String>, RawForm(body): RawFor
         }
     };
     let amount = |fund| {
-        decision.support.iter().filter(|x| x.fund == fund).any(|x| x.amount.is_some()).then(|| decision.total(fund).to_i64())
+        decision
+            .support
+            .iter()
+            .filter(|x| x.fund == fund)
+            .any(|x| x.amount.is_some())
+            .then(|| decision.total(fund).to_i64())
     };
     let show = |a: &Application| super::answers::value(a, &fid, Lang::Vi).unwrap_or_else(|| "—".to_owned());
-    let (Ok(answers_json), Ok(decision_json)) = (serde_json::to_string(&after), serde_json::to_string(&decision)) else {
+    let (Ok(answers_json), Ok(decision_json)) = (serde_json::to_string(&after), serde_json::to_string(&decision))
+    else {
         return internal(anyhow::anyhow!("serialising a correction"));
     };
     let c = Correction {

@@ -671,7 +671,13 @@ pub struct Correction {
 /// application's indexed outcome and amounts follow the new decision (the applicant's
 /// original answers and decision stay as they were). One transaction with the changes feed
 /// and the audit log.
-pub async fn correct(db: &Db, actor: &Account, code: &str, c: &Correction, now: OffsetDateTime) -> Result<i64, ReviewError> {
+pub async fn correct(
+    db: &Db,
+    actor: &Account,
+    code: &str,
+    c: &Correction,
+    now: OffsetDateTime,
+) -> Result<i64, ReviewError> {
     let (w, mut ps) = where_clause(db, actor.scope(), &Filter::default());
     ps.push(Param::Text(code.to_owned()));
     let select = format!("SELECT id FROM applications{w} AND receipt_code = ${}", ps.len());
@@ -689,7 +695,8 @@ pub async fn correct(db: &Db, actor: &Account, code: &str, c: &Correction, now: 
                 updated_at = {}, last_change_seq = $6, drift = $7 WHERE id = $8",
         db.time_param(5)
     );
-    let change = format!("INSERT INTO changes (seq, application_id, kind, at) VALUES ($1, $2, 'updated', {})", db.time_param(3));
+    let change =
+        format!("INSERT INTO changes (seq, application_id, kind, at) VALUES ($1, $2, 'updated', {})", db.time_param(3));
     let audit = format!(
         "INSERT INTO staff_audit (at, actor, action, target, detail) VALUES ({}, $2, 'correction', $3, $4)",
         db.time_param(1)
@@ -993,7 +1000,10 @@ pub async fn update_account(
     province_code: Option<i64>,
     active: bool,
 ) -> Result<(), AccountError> {
-    let audit = format!("INSERT INTO staff_audit (at, actor, action, target, detail) VALUES ({}, $2, $3, $4, $5)", db.time_param(1));
+    let audit = format!(
+        "INSERT INTO staff_audit (at, actor, action, target, detail) VALUES ({}, $2, $3, $4, $5)",
+        db.time_param(1)
+    );
     let at = ts(OffsetDateTime::now_utc());
     write!(db, pool => {
         let mut tx = pool.begin().await?;
@@ -1134,7 +1144,14 @@ pub async fn plans(db: &Db, scope: Scope, year: i32) -> anyhow::Result<Vec<(Stri
 }
 
 /// Sets (or, with `None`, clears) the planned amount of a fund for a year and a scope. Audited.
-pub async fn set_plan(db: &Db, actor: &str, scope: Scope, year: i32, fund: &str, amount: Option<i64>) -> anyhow::Result<()> {
+pub async fn set_plan(
+    db: &Db,
+    actor: &str,
+    scope: Scope,
+    year: i32,
+    fund: &str,
+    amount: Option<i64>,
+) -> anyhow::Result<()> {
     let province = match scope {
         Scope::All => None,
         Scope::Province(p) => Some(p),
@@ -1144,7 +1161,10 @@ pub async fn set_plan(db: &Db, actor: &str, scope: Scope, year: i32, fund: &str,
          VALUES ($1, $2, $3, $4, {}, $6)",
         db.time_param(5)
     );
-    let audit = format!("INSERT INTO staff_audit (at, actor, action, target, detail) VALUES ({}, $2, 'plan_set', $3, $4)", db.time_param(1));
+    let audit = format!(
+        "INSERT INTO staff_audit (at, actor, action, target, detail) VALUES ({}, $2, 'plan_set', $3, $4)",
+        db.time_param(1)
+    );
     let at = ts(OffsetDateTime::now_utc());
     write!(db, pool => {
         let mut tx = pool.begin().await?;
