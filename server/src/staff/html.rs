@@ -177,15 +177,19 @@ button.primary,.button{background:var(--accent);color:#fff;border:0;border-radiu
 @media (max-width:800px){.two{grid-template-columns:1fr}}
 @media print{
  @page{size:A4;margin:12mm}
- body{font-size:10.5pt;color:#000}
+ body{font-size:9pt;line-height:1.3;color:#000}
+ main>h1{display:none}
+ th,td{padding:.1rem .3rem}
+ caption{display:none}
+ ul,ol{margin:.2rem 0;padding-left:1.2rem}
+ p{margin:.3rem 0}
  header.top,.no-print,form,.screen-only{display:none!important}
  main{max-width:none;padding:0}
  .slip{display:block}
  a{color:#000;text-decoration:none}
  table{page-break-inside:auto}
  tr{page-break-inside:avoid}
- h1{font-size:14pt}
- h2{font-size:12pt;margin:.6rem 0 .3rem}
+ h2{font-size:10.5pt;margin:.5rem 0 .2rem}
 }
 "#;
 
