@@ -77,8 +77,7 @@ async fn render_accounts(s: &Session, st: PageState, status: StatusCode) -> Resp
             table {
                 thead { tr {
                     th scope="col" { (l.t("Thư điện tử", "E-mail")) }
-                    th scope="col" { (l.t("Vai trò và tỉnh", "Role and province")) }
-                    th scope="col" { (l.t("Tình trạng", "State")) }
+                    th scope="col" { (l.t("Vai trò, tỉnh và tình trạng", "Role, province and state")) }
                     th scope="col" { (l.t("Đặt lại mật khẩu", "Reset password")) }
                 } }
                 tbody {
@@ -89,7 +88,7 @@ async fn render_accounts(s: &Session, st: PageState, status: StatusCode) -> Resp
                         @let wid = format!("pw-{}", a.id);
                         tr {
                             th scope="row" { (a.email) @if a.id == s.account.id { " " span.muted { (l.t("(bạn)", "(you)")) } } }
-                            td colspan="2" {
+                            td {
                                 form method="post" action={ "/staff/accounts/" (a.id) } {
                                     input type="hidden" name="csrf" value=(s.csrf);
                                     div.filters {
@@ -275,8 +274,7 @@ pub async fn add_account(s: Session, Form(f): Form<AccountForm>) -> Response {
     let result = async {
         let h = hash(f.password.clone()).await?;
         store::create_account(&s.db, &email, &h, role, province).await?;
-        let detail = format!("role={} province={}", role.id(), province.map(|p| p.to_string()).unwrap_or_default());
-        store::audit(&s.db, &s.account.email, "account_create", &email, &detail).await
+        store::audit(&s.db, &s.account.email, "account_create", &email, &store::account_detail(role, province)).await
     }
     .await;
     match result {

@@ -161,7 +161,7 @@ td.num,th.num{text-align:right;white-space:nowrap}
 .mark-met{color:var(--ok);font-weight:700}.mark-not_met{color:var(--bad);font-weight:700}.mark-unknown{color:var(--muted);font-weight:700}
 fieldset{border:1px solid var(--line);border-radius:6px;margin:0 0 1rem;padding:.5rem 1rem}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
-.field{display:flex;flex-direction:column;gap:.15rem}
+.field{display:flex;flex-direction:column;align-items:flex-start;gap:.15rem;margin-bottom:.4rem}
 .field .err{font-size:.9rem}
 input,select,textarea,button{font:inherit}
 input,select,textarea{border:1px solid #6b7784;border-radius:4px;padding:.25rem .4rem}

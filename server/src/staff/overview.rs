@@ -79,9 +79,9 @@ fn add_row(p: &mut Picture, r: &AppRow) {
 /// A horizontal bar chart: one bar per row, its length `value` against the largest (or
 /// `scale`, when larger), the figure written after it.
 fn bars(title: &str, rows: &[(String, i64, String)], scale: Option<i64>) -> Markup {
-    const W: i64 = 880;
-    const LABEL: i64 = 300;
-    const BAR: i64 = 420;
+    const W: i64 = 1160;
+    const LABEL: i64 = 280;
+    const BAR: i64 = 520;
     const H: i64 = 26;
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(scale.unwrap_or(0)).max(1);
     let height = H * rows.len().max(1) as i64 + 8;

@@ -578,9 +578,12 @@ pub async fn review_many(
                 .execute(&mut *tx).await?;
             let action = if from == to { "comment" } else { "state_change" };
             let detail = format!(
-                "{from} → {to}{}{}: {comment}",
+                "{} → {}{}{}{}{comment}",
+                state_vi(&from),
+                state_vi(to),
                 if for_applicant { " (gửi người nộp)" } else { "" },
-                if codes.len() > 1 { " (hàng loạt)" } else { "" }
+                if codes.len() > 1 { " (hàng loạt)" } else { "" },
+                if comment.is_empty() { "" } else { ": " }
             );
             sqlx::query(&audit).bind(&at).bind(&actor.email).bind(action).bind(code).bind(detail)
                 .execute(&mut *tx).await?;
@@ -723,12 +726,31 @@ pub async fn correct(
             .bind(c.drift).bind(id)
             .execute(&mut *tx).await?;
         sqlx::query(&change).bind(seq).bind(id).bind(&at).execute(&mut *tx).await?;
-        let detail = format!("v{version} {}: {} → {}; {}", c.field, c.old_value, c.new_value, c.comment);
+        let detail = format!(
+            "phiên bản {version}, {}: {} → {}; {}",
+            super::labels::label(super::html::Lang::Vi, super::labels::Kind::Answer, &c.field),
+            c.old_value,
+            c.new_value,
+            c.comment
+        );
         sqlx::query(&audit).bind(&at).bind(&actor.email).bind(code).bind(detail).execute(&mut *tx).await?;
         tx.commit().await?;
         version
     });
     Ok(version)
+}
+
+fn state_vi(id: &str) -> String {
+    super::labels::label(super::html::Lang::Vi, super::labels::Kind::State, id)
+}
+
+/// An account's role and province in words, for the audit log.
+pub fn account_detail(role: Role, province_code: Option<i64>) -> String {
+    let role_vi = super::labels::label(super::html::Lang::Vi, super::labels::Kind::Role, role.id());
+    match province_code.and_then(|p| u16::try_from(p).ok()).and_then(|p| kc_rulepack::bundled().province(p)) {
+        Some(p) => format!("{role_vi}, {}", p.name),
+        None => role_vi,
+    }
 }
 
 /// Writes one audit entry.
@@ -1038,7 +1060,7 @@ pub async fn update_account(
             (false, true) => "account_enable",
             _ => "account_update",
         };
-        let detail = format!("{} {}", role.id(), province_code.map(|p| p.to_string()).unwrap_or_default());
+        let detail = account_detail(role, province_code);
         sqlx::query(&audit).bind(&at).bind(actor).bind(action).bind(&email).bind(detail.trim()).execute(&mut *tx).await?;
         tx.commit().await?;
     });
