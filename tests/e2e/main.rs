@@ -12,6 +12,7 @@ mod hostile;
 mod openapi;
 mod site;
 mod staff;
+mod staff_work;
 
 /// Runs an `async fn(TestApp)` on SQLite and on PostgreSQL, as two tests.
 #[macro_export]

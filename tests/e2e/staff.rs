@@ -94,7 +94,12 @@ pub(crate) async fn post_login(app: &TestApp, email: &str, password: &str) -> re
 
 /// Logs in and returns the signed-in browser.
 pub(crate) async fn login(app: &TestApp, email: &str) -> Staff {
-    let response = post_login(app, email, PASSWORD).await;
+    login_with(app, email, PASSWORD).await
+}
+
+/// Logs in with a given password.
+pub(crate) async fn login_with(app: &TestApp, email: &str, password: &str) -> Staff {
+    let response = post_login(app, email, password).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "login of {email}");
     let cookie = cookie_value(&response, "kc_staff").expect("session cookie");
     let mut staff = Staff { base: app.address.clone(), client: no_redirects(), cookie, csrf: String::new() };
@@ -285,8 +290,9 @@ async fn review_changes_state_and_the_applicant_sees_the_comment(app: TestApp) {
     let staff = login(&app, "a@kc.vn").await;
     // A jump the workflow does not allow.
     assert_eq!(staff.review(&code, "accepted", "?", false).await.status(), StatusCode::CONFLICT);
-    // A comment is required.
-    assert_eq!(staff.review(&code, "under_review", "  ", false).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A comment is required to reject and to write to the applicant (only there).
+    assert_eq!(staff.review(&code, "rejected", "  ", false).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(staff.review(&code, "under_review", "", true).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(staff.review(&code, "under_review", "Nội bộ: đang xem", false).await.status(), StatusCode::SEE_OTHER);
     let s = status_of(&app, &code).await;
     assert_eq!(s.state, kc_api::ReviewState::UnderReview);

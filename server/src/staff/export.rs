@@ -58,10 +58,16 @@ pub struct ExportRow {
     pub support_local: i64,
     /// Rule pack of the server decision.
     pub pack_id: String,
+    /// Sector of production (label).
+    pub sector: String,
+    /// The criteria the current decision does not meet (labels, `; `-separated).
+    pub failing_criteria: String,
+    /// The assigned officer's e-mail.
+    pub assigned: String,
 }
 
 /// CSV header ids, in column order.
-pub const CSV_HEADER: [&str; 18] = [
+pub const CSV_HEADER: [&str; 21] = [
     "code",
     "received_at",
     "province_code",
@@ -80,10 +86,13 @@ pub const CSV_HEADER: [&str; 18] = [
     "support_national_vnd",
     "support_local_vnd",
     "pack_id",
+    "sector",
+    "failing_criteria",
+    "assigned_officer",
 ];
 
 /// XLSX headers (Vietnamese), in column order.
-pub const XLSX_HEADER: [&str; 18] = [
+pub const XLSX_HEADER: [&str; 21] = [
     "Mã hồ sơ",
     "Ngày nhận",
     "Mã tỉnh",
@@ -102,6 +111,9 @@ pub const XLSX_HEADER: [&str; 18] = [
     "Hỗ trợ KCQG (đồng)",
     "Hỗ trợ KCĐP (đồng)",
     "Bộ quy tắc",
+    "Ngành nghề",
+    "Tiêu chí không đạt",
+    "Cán bộ phụ trách",
 ];
 
 /// The UTF-8 byte-order mark that starts every CSV export.
@@ -117,7 +129,7 @@ pub fn csv_header(out: &mut Vec<u8>) {
 pub fn csv_row(out: &mut Vec<u8>, r: &ExportRow) {
     let received = r.received_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let commune_code = r.commune_code.map(|c| c.to_string()).unwrap_or_default();
-    let fields: [&str; 18] = [
+    let fields: [&str; 21] = [
         &r.code,
         &received,
         &r.province_code.to_string(),
@@ -136,6 +148,9 @@ pub fn csv_row(out: &mut Vec<u8>, r: &ExportRow) {
         &r.support_national.to_string(),
         &r.support_local.to_string(),
         &r.pack_id,
+        &r.sector,
+        &r.failing_criteria,
+        &r.assigned,
     ];
     write_csv_record(out, fields.iter().copied());
 }
@@ -210,7 +225,7 @@ impl XlsxExport {
         let date = Format::new().set_num_format("dd/mm/yyyy hh:mm");
         let sheet = workbook.add_worksheet_with_constant_memory();
         sheet.set_name("Hồ sơ")?;
-        let widths = [20, 17, 8, 22, 9, 26, 30, 14, 24, 18, 40, 18, 18, 10, 18, 18, 18, 24];
+        let widths = [20, 17, 8, 22, 9, 26, 30, 14, 24, 18, 40, 18, 18, 10, 18, 18, 18, 24, 28, 36, 24];
         for (c, w) in widths.into_iter().enumerate() {
             sheet.set_column_width(c as u16, w)?;
         }
@@ -256,6 +271,9 @@ impl XlsxExport {
         s.write_number_with_format(row, 15, r.support_national as f64, &money)?;
         s.write_number_with_format(row, 16, r.support_local as f64, &money)?;
         s.write_string(row, 17, &r.pack_id)?;
+        s.write_string(row, 18, &r.sector)?;
+        s.write_string(row, 19, &r.failing_criteria)?;
+        s.write_string(row, 20, &r.assigned)?;
         Ok(())
     }
 
@@ -329,6 +347,9 @@ mod tests {
             support_national: 300_000_000,
             support_local: 0,
             pack_id: "2025-10-15+abc".to_owned(),
+            sector: "Chế biến nông sản".to_owned(),
+            failing_criteria: String::new(),
+            assigned: "can.bo@sct.vn".to_owned(),
         }
     }
 

@@ -1,9 +1,14 @@
-//! HTML for the staff pages: escaping, the page frame, and the Vietnamese/English labels.
+//! HTML for the staff pages: the page frame, form fields and formatting.
 //!
-//! Pages are built with `format!` and [`esc`]; every value that did not come from this file
-//! goes through [`esc`] (text and attribute values alike).
+//! Pages are [maud] templates: checked at compile time, and every spliced value is escaped
+//! unless it is explicitly `PreEscaped` (only the constant style sheet and server-drawn SVG
+//! charts are). [`esc`] stays for the applicant's receipt page, which is still `format!`ed.
 
 use std::fmt::Write as _;
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::labels::{self, Kind};
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn esc(s: &str) -> String {
@@ -72,41 +77,17 @@ impl Lang {
 
 /// Label of a review state id.
 pub fn state_label(lang: Lang, s: &str) -> String {
-    let (vi, en) = match s {
-        "received" => ("Đã nhận", "Received"),
-        "under_review" => ("Đang xem xét", "Under review"),
-        "needs_changes" => ("Cần bổ sung", "Needs changes"),
-        "accepted" => ("Chấp nhận", "Accepted"),
-        "rejected" => ("Từ chối", "Rejected"),
-        other => (other, other),
-    };
-    lang.t(vi, en).to_owned()
+    labels::label(lang, Kind::State, s)
 }
 
 /// Label of an outcome id.
 pub fn outcome_label(lang: Lang, s: &str) -> String {
-    let (vi, en) = match s {
-        "eligible" => ("Đủ điều kiện", "Eligible"),
-        "not_eligible" => ("Không đủ điều kiện", "Not eligible"),
-        "need_more_answers" => ("Cần thêm thông tin", "Needs more answers"),
-        other => (other, other),
-    };
-    lang.t(vi, en).to_owned()
+    labels::label(lang, Kind::Outcome, s)
 }
 
 /// Label of a support line id.
 pub fn line_label(lang: Lang, s: &str) -> String {
-    let (vi, en) = match s {
-        "machinery" => ("Máy móc thiết bị tiên tiến", "Advanced machinery"),
-        "technology_line" => ("Dây chuyền công nghệ", "Technology line"),
-        "demo_model" => ("Mô hình trình diễn", "Demonstration model"),
-        "replication_model" => ("Mô hình nhân rộng", "Replication model"),
-        "cleaner_production_model" => ("Sản xuất sạch hơn", "Cleaner production"),
-        "startup" => ("Thành lập doanh nghiệp", "Founding an enterprise"),
-        "training" => ("Đào tạo nghề, truyền nghề", "Vocational training"),
-        other => (other, other),
-    };
-    lang.t(vi, en).to_owned()
+    labels::label(lang, Kind::Line, s)
 }
 
 /// Labels of a comma-separated line list, `; `-joined.
@@ -116,16 +97,7 @@ pub fn lines_label(lang: Lang, ids: &str) -> String {
 
 /// Label of a subject (kind of establishment), from its serde id.
 pub fn subject_label(lang: Lang, s: &str) -> String {
-    let (vi, en) = match s {
-        "enterprise" => ("Doanh nghiệp", "Enterprise"),
-        "cooperative" => ("Hợp tác xã", "Cooperative"),
-        "cooperative_group" => ("Tổ hợp tác", "Cooperative group"),
-        "union_of_cooperatives" => ("Liên hiệp hợp tác xã", "Union of cooperatives"),
-        "household_business" => ("Hộ kinh doanh", "Household business"),
-        "unregistered" => ("Chưa đăng ký kinh doanh", "Unregistered"),
-        other => (other, other),
-    };
-    lang.t(vi, en).to_owned()
+    labels::label(lang, Kind::Subject, s)
 }
 
 /// Figures the Vietnamese way: `1.234.567 đ`.
@@ -151,43 +123,171 @@ pub fn when(t: time::OffsetDateTime) -> String {
     format!("{:02}/{:02}/{} {:02}:{:02}", t.day(), u8::from(t.month()), t.year(), t.hour(), t.minute())
 }
 
-/// The page frame. `body` is already-escaped HTML; `who` is the signed-in e-mail, if any.
-pub fn page(lang: Lang, title: &str, who: Option<(&str, &str)>, body: &str) -> String {
-    let nav = match who {
-        Some((email, csrf)) => format!(
-            r#"<nav><a href="/staff/applications">{apps}</a> · <a href="/staff/audit">{audit}</a> · <a href="/staff/tokens">{tokens}</a>
-<form method="post" action="/staff/logout" class="inline"><input type="hidden" name="csrf" value="{csrf}"><button>{logout}</button></form>
-<span class="who">{email}</span></nav>"#,
-            apps = lang.t("Hồ sơ", "Applications"),
-            audit = lang.t("Nhật ký", "Audit log"),
-            tokens = lang.t("Mã truy cập API", "API tokens"),
-            logout = lang.t("Đăng xuất", "Log out"),
-            csrf = esc(csrf),
-            email = esc(email),
-        ),
-        None => String::new(),
-    };
+/// The signed-in account, for the page frame's navigation.
+#[derive(Debug, Clone, Copy)]
+pub struct Who<'a> {
+    /// E-mail.
+    pub email: &'a str,
+    /// The session's CSRF token (for the logout form).
+    pub csrf: &'a str,
+    /// Whether the account is an admin (audit log, accounts).
+    pub admin: bool,
+}
+
+const STYLE: &str = r#"
+:root{--ink:#1d2733;--muted:#4d5966;--line:#c5ccd4;--accent:#0b5cad;--bad:#a8071a;--ok:#1d6b2f;--bg-soft:#f3f6f9}
+*{box-sizing:border-box}
+body{font-family:system-ui,"Segoe UI",Roboto,sans-serif;margin:0;color:var(--ink);line-height:1.45}
+header.top{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;padding:.5rem 1rem;background:#0b3d6e;color:#fff}
+header.top a,header.top button{color:#fff}
+header.top nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}
+header.top .brand{font-weight:700;margin-right:1rem}
+header.top .who{margin-left:auto}
+header.top form{display:inline}
+header.top button{background:none;border:1px solid #fff;border-radius:4px;padding:.1rem .5rem;cursor:pointer;font:inherit}
+main{max-width:1240px;margin:0 auto;padding:1rem}
+h1{font-size:1.5rem;margin:.5rem 0 1rem}
+h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
+a{color:var(--accent)}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}
+th,td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
+thead th{background:var(--bg-soft)}
+th a{color:inherit}
+td.num,th.num{text-align:right;white-space:nowrap}
+.drift{color:var(--bad);font-weight:700}
+.err{color:var(--bad);font-weight:600}
+.ok{color:var(--ok)}
+.muted{color:var(--muted)}
+.mark-met{color:var(--ok);font-weight:700}.mark-not_met{color:var(--bad);font-weight:700}.mark-unknown{color:var(--muted);font-weight:700}
+fieldset{border:1px solid var(--line);border-radius:6px;margin:0 0 1rem;padding:.5rem 1rem}
+.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
+.field{display:flex;flex-direction:column;align-items:flex-start;gap:.15rem;margin-bottom:.4rem}
+.field .err{font-size:.9rem}
+input,select,textarea,button{font:inherit}
+input,select,textarea{border:1px solid #6b7784;border-radius:4px;padding:.25rem .4rem}
+input[aria-invalid=true],select[aria-invalid=true]{border:2px solid var(--bad)}
+button.primary,.button{background:var(--accent);color:#fff;border:0;border-radius:4px;padding:.35rem .9rem;cursor:pointer;text-decoration:none;display:inline-block}
+.lang{font-size:.9rem}
+.cards{display:flex;flex-wrap:wrap;gap:1rem}
+.card{border:1px solid var(--line);border-radius:6px;padding:.5rem 1rem;background:var(--bg-soft)}
+.chart{margin:.5rem 0 1rem}
+.chart svg{max-width:100%;height:auto}
+.two{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.slip{display:none}
+@media (max-width:800px){.two{grid-template-columns:1fr}}
+@media print{
+ @page{size:A4;margin:12mm}
+ body{font-size:9pt;line-height:1.3;color:#000}
+ main>h1{display:none}
+ th,td{padding:.1rem .3rem}
+ caption{display:none}
+ ul,ol{margin:.2rem 0;padding-left:1.2rem}
+ p{margin:.3rem 0}
+ header.top,.no-print,form,.screen-only{display:none!important}
+ main{max-width:none;padding:0}
+ .slip{display:block}
+ a{color:#000;text-decoration:none}
+ table{page-break-inside:auto}
+ tr{page-break-inside:avoid}
+ h2{font-size:10.5pt;margin:.5rem 0 .2rem}
+}
+"#;
+
+/// The page frame around `body`; `who` is the signed-in account, if any.
+pub fn page(lang: Lang, title: &str, who: Option<Who<'_>>, body: Markup) -> String {
     let other = match lang {
-        Lang::Vi => r#"<a href="?lang=en">English</a>"#,
-        Lang::En => r#"<a href="?lang=vi">Tiếng Việt</a>"#,
+        Lang::Vi => ("?lang=en", "English", "en"),
+        Lang::En => ("?lang=vi", "Tiếng Việt", "vi"),
     };
-    format!(
-        r#"<!doctype html>
-<html lang="{code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · Khuyến công</title>
-<style>
-body{{font-family:system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1rem;color:#222}}
-nav{{margin-bottom:1rem}} .inline{{display:inline}} .who{{float:right;color:#666}} .lang{{float:right}}
-table{{border-collapse:collapse;width:100%}} th,td{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}}
-td.num{{text-align:right;white-space:nowrap}} .drift{{color:#b00;font-weight:bold}} .err{{color:#b00}}
-form.filters label{{display:inline-block;margin:.2rem .5rem .2rem 0}}
-</style></head>
-<body><div class="lang">{other}</div>{nav}<h1>{title}</h1>
-{body}
-</body></html>"#,
-        code = lang.code(),
-        title = esc(title),
-    )
+    let m = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Khuyến công" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header.top {
+                    span.brand { "Khuyến công · " (lang.t("Cán bộ", "Staff")) }
+                    @if let Some(w) = who {
+                        nav aria-label=(lang.t("Trang cán bộ", "Staff pages")) {
+                            ul {
+                                li { a href="/staff/applications" { (lang.t("Hồ sơ", "Applications")) } }
+                                li { a href="/staff/overview" { (lang.t("Tổng quan", "Overview")) } }
+                                @if w.admin {
+                                    li { a href="/staff/accounts" { (lang.t("Tài khoản", "Accounts")) } }
+                                    li { a href="/staff/audit" { (lang.t("Nhật ký", "Audit log")) } }
+                                }
+                                li { a href="/staff/tokens" { (lang.t("Mã truy cập API", "API tokens")) } }
+                                li { a href="/staff/password" { (lang.t("Đổi mật khẩu", "Change password")) } }
+                            }
+                        }
+                        span.who {
+                            (w.email) " "
+                            form method="post" action="/staff/logout" {
+                                input type="hidden" name="csrf" value=(w.csrf);
+                                button { (lang.t("Đăng xuất", "Log out")) }
+                            }
+                        }
+                    }
+                    a.lang href=(other.0) lang=(other.2) { (other.1) }
+                }
+                main id="main" {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    };
+    m.into_string()
+}
+
+/// A `<select>` in a labelled field, with an "any" first option.
+pub fn select_field(
+    lang: Lang,
+    name: &str,
+    label: &str,
+    current: Option<&str>,
+    options: &[(String, String)],
+    error: Option<&str>,
+) -> Markup {
+    let id = format!("f-{name}");
+    let err_id = format!("e-{name}");
+    html! {
+        div.field {
+            label for=(id) { (label) }
+            select id=(id) name=(name) aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| err_id.as_str())] {
+                option value="" { (lang.t("— tất cả —", "— any —")) }
+                @for (v, l) in options {
+                    option value=(v) selected[current == Some(v.as_str())] { (l) }
+                }
+            }
+            @if let Some(e) = error { span.err id=(err_id) { (e) } }
+        }
+    }
+}
+
+/// A labelled `<input>` field; `error` shows beside it.
+pub fn input_field(
+    name: &str,
+    label: &str,
+    kind: &str,
+    value: &str,
+    error: Option<&str>,
+    extra: Option<&str>,
+) -> Markup {
+    let id = format!("f-{name}");
+    let err_id = format!("e-{name}");
+    html! {
+        div.field {
+            label for=(id) { (label) }
+            input id=(id) type=(kind) name=(name) value=(value) list=[extra]
+                aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| err_id.as_str())];
+            @if let Some(e) = error { span.err id=(err_id) role="alert" { (e) } }
+        }
+    }
 }
 
 #[cfg(test)]

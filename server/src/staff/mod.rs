@@ -1,7 +1,9 @@
 //! The staff side: login, province-scoped roles, review, audit log, CSV/XLSX export.
 //!
 //! Server-rendered pages under `/staff/` (Vietnamese first, `?lang=en` switches and is
-//! remembered in a cookie). Everything lives in the shared database, so any number of
+//! remembered in a cookie), one module per page with its routes beside its handlers:
+//! [`login`], [`list`], [`detail`], [`review`] (decide), [`accounts`], [`audit`],
+//! [`overview`], [`exports`]; templates are maud (escaping by default, see [`html`]). Everything lives in the shared database, so any number of
 //! instances can serve the pages:
 //!
 //! - accounts with argon2id password hashes; roles `admin` (every province),
@@ -17,36 +19,43 @@
 //! - every login, failed login, state change, comment, export, token and account change is
 //!   written to `staff_audit`.
 
+pub mod accounts;
+pub mod answers;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod db;
+pub mod detail;
 pub mod export;
+pub mod exports;
+pub mod filter;
 pub mod html;
-pub mod pages;
+pub mod labels;
+pub mod list;
+pub mod login;
+pub mod overview;
+pub mod review;
+pub mod session;
 pub mod store;
 pub mod throttle;
 
-use axum::routing::{get, post};
 use axum::{Router, middleware};
 
 use crate::state::AppState;
 use crate::store::Store;
 
-/// The staff routes (merged into the app at the root).
+/// The staff routes (merged into the app at the root): each page module brings its own.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/staff", get(pages::home))
-        .route("/staff/", get(pages::home))
-        .route("/staff/login", get(pages::login_page).post(pages::login))
-        .route("/staff/logout", post(pages::logout))
-        .route("/staff/applications", get(pages::list))
-        .route("/staff/applications/{code}", get(pages::detail))
-        .route("/staff/applications/{code}/review", post(pages::review))
-        .route("/staff/export.csv", get(pages::export_csv))
-        .route("/staff/export.xlsx", get(pages::export_xlsx))
-        .route("/staff/audit", get(pages::audit))
-        .route("/staff/tokens", get(pages::tokens_page).post(pages::create_token))
-        .layer(middleware::from_fn(pages::staff_headers))
+        .merge(login::routes())
+        .merge(list::routes())
+        .merge(detail::routes())
+        .merge(review::routes())
+        .merge(accounts::routes())
+        .merge(audit::routes())
+        .merge(overview::routes())
+        .merge(exports::routes())
+        .layer(middleware::from_fn(session::staff_headers))
 }
 
 /// Logs (and prints) how to create the first admin when there is none.
