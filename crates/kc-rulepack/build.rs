@@ -88,6 +88,7 @@ fn main() {
         .collect();
     provinces.sort_by_key(|p| p.code);
 
+    let former = former_provinces(&data.join("communes-former-province-2025.csv"));
     let mut communes: Vec<Commune> = csv_rows(&data.join("communes-2025.csv"))
         .map(|r| Commune {
             code: r[0].parse().unwrap(),
@@ -99,8 +100,12 @@ fn main() {
                 other => panic!("communes-2025.csv: unknown commune type {other}"),
             },
             province_code: r[3].parse().unwrap(),
+            former_province: Some(
+                former.get(&r[0]).unwrap_or_else(|| panic!("commune {} has no former province", r[0])).clone(),
+            ),
         })
         .collect();
+    assert_eq!(former.len(), communes.len(), "communes-former-province-2025.csv: one row per commune");
     communes.sort_by_key(|c| c.code);
 
     let mut pack = RulePack { id: String::new(), params, layers, provinces, communes, sectors, papers };
@@ -125,6 +130,22 @@ fn main() {
         v.note = None;
     }
     fs::write(out.join("pack-lite.bin"), postcard::to_allocvec(&lite).unwrap()).unwrap();
+}
+
+/// Commune code → former province codename, from the first two fields of each row (the
+/// `basis` column after them is quoted prose, not read here).
+fn former_provinces(path: &Path) -> BTreeMap<String, String> {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let mut f = l.splitn(3, ',');
+            let (code, former) = (f.next().unwrap_or_default(), f.next().unwrap_or_default());
+            assert!(!former.is_empty() && !former.contains('"'), "{}: bad row {l}", path.display());
+            (code.trim().to_owned(), former.trim().to_owned())
+        })
+        .collect()
 }
 
 /// The rows of a simple CSV file (header skipped; fields hold no commas or quotes).

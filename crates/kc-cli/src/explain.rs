@@ -189,6 +189,13 @@ fn support(s: &mut String, r: &SupportResult) {
                 let bound = if r.cap_applied { " — đã chạm mức tối đa" } else { "" };
                 let _ = writeln!(s, "      SỐ TIỀN HỖ TRỢ: {}{bound}", money(a));
             }
+            if let Some(a) = r.amount_if_eligible {
+                let _ = writeln!(
+                    s,
+                    "      nếu đủ điều kiện: {} (không phải số tiền hỗ trợ: nội dung này không đạt)",
+                    money(a)
+                );
+            }
             if let Some(above) = r.cap_binds_above {
                 let _ = writeln!(s, "      chi phí trên {above} không làm tăng mức hỗ trợ");
             }

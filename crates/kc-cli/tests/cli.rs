@@ -129,6 +129,19 @@ fn unknown_commune_code() {
 }
 
 #[test]
+fn former_province_contradicting_the_commune() {
+    // 28468 (Xã Tân Hội) was in Tiền Giang before 2025.
+    let app = r#"{"location":{"commune_code":28468,"former_province":"dong_thap"}}"#;
+    bad(&["evaluate", "--as-of", "2026-01-01"], app, "location.former_province");
+    bad(&["explain", "--as-of", "2026-01-01"], app, "Tiền Giang");
+    let agreeing = kc(
+        &["evaluate", "--as-of", "2026-01-01"],
+        r#"{"location":{"commune_code":28468,"former_province":"tien_giang"}}"#,
+    );
+    assert_eq!(agreeing.code, 0, "{}", agreeing.stderr);
+}
+
+#[test]
 fn negative_or_fractional_dong() {
     let neg = r#"{"lines":[{"line":"machinery","cost":-5}]}"#;
     bad(&["evaluate", "--as-of", "2026-01-01"], neg, "lines[0].cost");

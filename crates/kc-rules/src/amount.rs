@@ -69,8 +69,8 @@ fn get<T: crate::params::FromValue>(ctx: &Ctx<'_>, src: Source<'_>, id: &str) ->
 }
 
 /// The rate and cap of a line from one source. A technology line takes the machinery rate
-/// and, without its own cap, `machinery.cap × technology_line.cap_multiplier` (the layer's
-/// multiplier, else the national one).
+/// and, without its own cap, `machinery.cap × technology_line.cap_multiplier` of the same
+/// source; a layer with neither states no technology-line level.
 fn rate_and_cap(ctx: &Ctx<'_>, src: Source<'_>, line: Line) -> R<RateCap> {
     if line != Line::TechnologyLine {
         let id = line.id();
@@ -86,12 +86,13 @@ fn rate_and_cap(ctx: &Ctx<'_>, src: Source<'_>, line: Line) -> R<RateCap> {
     let Some(machinery) = get::<Vnd>(ctx, src, "machinery.cap")? else {
         return Ok((rate, None));
     };
-    let factor = match get::<Decimal>(ctx, src, "technology_line.cap_multiplier")? {
-        Some(f) => Some(f),
-        None => ctx.p.opt::<Decimal>("technology_line.cap_multiplier")?,
-    };
-    let Some(factor) = factor else {
-        return Ok((rate, Some(machinery)));
+    // A layer states what its resolution states: without its own multiplier (or line cap) it
+    // has no level for a technology line, and none is borrowed from the national rule.
+    let Some(factor) = get::<Decimal>(ctx, src, "technology_line.cap_multiplier")? else {
+        return Ok(match src {
+            Source::National => (rate, Some(machinery)),
+            Source::Layer(_) => (None, None),
+        });
     };
     let value = machinery
         .value
@@ -109,14 +110,14 @@ fn rate_and_cap(ctx: &Ctx<'_>, src: Source<'_>, line: Line) -> R<RateCap> {
     Ok((rate, Some(cap)))
 }
 
-/// The multiplier for a source: the source's `priority.cap_multiplier` when a priority-area
-/// fact holds, else 1 (a layer without its own multiplier has none).
+/// The multiplier for a source: the source's `priority.cap_multiplier` when a priority area
+/// or sector fact holds, else 1 (a layer without its own multiplier has none).
 fn multiplier(ctx: &Ctx<'_>, src: Source<'_>, as_of: Date) -> R<(Used<Decimal>, bool)> {
     let param = match src {
         Source::National => ctx.p.need::<Decimal>("priority.cap_multiplier")?,
         Source::Layer(l) => ctx.p.layer::<Decimal>(l, "priority.cap_multiplier")?,
     };
-    let holds = ctx.priority_area();
+    let holds = ctx.priority;
     Ok(match param {
         Some(mut u) => {
             let applied = holds && u.value != Decimal::ONE;
@@ -169,6 +170,7 @@ fn blank(
         cap: None,
         multiplier,
         amount: None,
+        amount_if_eligible: None,
         ceiling: None,
         cap_applied: false,
         cap_binds_above: None,
@@ -205,8 +207,59 @@ fn training_references(ctx: &Ctx<'_>) -> R<Vec<Reference>> {
     Ok(vec![Reference { label: Text::new(vi, en), amount, citation: per.citation, confidence: per.confidence }])
 }
 
-/// The support of one requested line from one source.
+/// The support of one requested line from one source. A line that is not met carries no
+/// `amount`: the figure it would have is `amount_if_eligible`, never shown as the support.
 pub(crate) fn support(ctx: &Ctx<'_>, line: Line, status: Status, src: Source<'_>) -> R<SupportResult> {
+    let mut out = match src {
+        Source::Layer(l) if l.levels_unread => unread_layer(ctx, line, status, l)?,
+        _ => figures(ctx, line, status, src)?,
+    };
+    if status == Status::NotMet {
+        out.amount_if_eligible = out.amount.take();
+        out.ceiling = None;
+    }
+    if let Source::Layer(l) = src
+        && l.start_assumed
+        && let Some(from) = ctx.p.layer_from(l)
+    {
+        let (vi, en) = (
+            format!(
+                "Ngày bắt đầu áp dụng {} là giả định của gói quy tắc: chưa thấy ngày hiệu lực của văn bản.",
+                crate::iso_date::vi(from)
+            ),
+            format!("The start date {from} is the pack's assumption: the resolution's effective date was not seen."),
+        );
+        out.note = Some(match out.note.take() {
+            Some(n) => Text::new(format!("{} {vi}", n.vi), format!("{} {en}", n.en)),
+            None => Text::new(vi, en),
+        });
+    }
+    Ok(out)
+}
+
+/// A layer whose resolution is known but whose levels are not in the pack.
+fn unread_layer(ctx: &Ctx<'_>, line: Line, status: Status, l: &Layer) -> R<SupportResult> {
+    let resolution = l
+        .params
+        .iter()
+        .find(|p| p.id == "layer.in_force")
+        .and_then(|p| p.at(ctx.as_of))
+        .map_or(l.name.as_str(), |v| v.citation.document.as_str());
+    let mut out = no_layer(
+        ctx,
+        line,
+        status,
+        Text::new(
+            format!("Tỉnh có nghị quyết: {resolution}; mức hỗ trợ chưa có trong gói quy tắc."),
+            format!("The province has a resolution ({resolution}); its levels are not in the rule pack yet."),
+        ),
+    )?;
+    out.layer = Some(l.id.clone());
+    Ok(out)
+}
+
+/// The figures of one line from one source.
+fn figures(ctx: &Ctx<'_>, line: Line, status: Status, src: Source<'_>) -> R<SupportResult> {
     let (fund, layer_id) = match src {
         Source::National => (Fund::National, None),
         Source::Layer(l) => (Fund::Local, Some(l.id.clone())),
@@ -242,11 +295,8 @@ pub(crate) fn support(ctx: &Ctx<'_>, line: Line, status: Status, src: Source<'_>
             Source::Layer(l) => {
                 out.basis = Basis::SetByProvince;
                 out.note = Some(Text::new(
-                    format!(
-                        "{} chưa có mức cho nội dung này trong gói quy tắc: hỏi trung tâm khuyến công tỉnh.",
-                        l.name
-                    ),
-                    format!("{}: no level for this line in the pack; ask the provincial centre.", l.name),
+                    format!("{}: nghị quyết của tỉnh không quy định mức cho nội dung này.", l.name),
+                    format!("{}: the provincial resolution sets no level for this line.", l.name),
                 ));
             }
         }
@@ -330,8 +380,15 @@ pub(crate) fn no_layer(ctx: &Ctx<'_>, line: Line, status: Status, why: Text) -> 
 }
 
 /// A layer with no parameters, for look-ups that must find nothing.
-static EMPTY_LAYER: Layer =
-    Layer { id: String::new(), province_code: 0, former_province: None, name: String::new(), params: Vec::new() };
+static EMPTY_LAYER: Layer = Layer {
+    id: String::new(),
+    province_code: 0,
+    former_province: None,
+    name: String::new(),
+    levels_unread: false,
+    start_assumed: false,
+    params: Vec::new(),
+};
 
 #[cfg(test)]
 mod tests {

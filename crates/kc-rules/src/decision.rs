@@ -149,9 +149,13 @@ pub struct SupportResult {
     pub cap: Option<Used<Vnd>>,
     /// The priority multiplier used (1 unless a dated uplift is in force and a flag holds).
     pub multiplier: Used<Decimal>,
-    /// The support amount, when `basis` is `computed`.
+    /// The support amount, when `basis` is `computed` and the line is not failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Vnd>,
+    /// For a line that is not met: what `amount` would be if it were eligible. Never the
+    /// support, never counted in a total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_if_eligible: Option<Vnd>,
     /// The most it can be, when only a cap is known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ceiling: Option<Vnd>,

@@ -30,14 +30,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) province: Option<&'a Province>,
     /// `location.test` on `as_of` (`"2012"` or `"2025"`).
     pub(crate) location_test: Used<String>,
-}
-
-impl Ctx<'_> {
-    /// A priority-area fact holds (difficult area or ethnic-minority area), which lets the
-    /// dated priority multiplier apply.
-    pub(crate) fn priority_area(&self) -> bool {
-        self.app.location.difficult_area == Some(true) || self.app.priority.ethnic_minority_area == Some(true)
-    }
+    /// A priority area or sector fact holds (TTLT 26/2014 Art. 6 cl. 2 point t: priority
+    /// programmes, areas and sectors), which lets a dated priority multiplier apply.
+    pub(crate) priority: bool,
 }
 
 /// Which provincial layer the local fund uses.
@@ -83,11 +78,13 @@ pub(crate) fn local_layer<'a>(ctx: &Ctx<'a>) -> Result<Local<'a>, RulesError> {
     if in_force.is_empty() {
         return Ok(none());
     }
-    match &ctx.app.location.former_province {
-        Some(f) => Ok(in_force
-            .into_iter()
-            .find(|l| l.former_province.as_deref() == Some(f.as_str()))
-            .map_or_else(none, Local::Layer)),
+    // The commune decides the former province (the pack carries it); the answer is only a
+    // fallback for a commune the pack has no former province for.
+    let former = ctx.commune.and_then(|c| c.former_province.as_deref());
+    match former.or(ctx.app.location.former_province.as_deref()) {
+        Some(f) => {
+            Ok(in_force.into_iter().find(|l| l.former_province.as_deref() == Some(f)).map_or_else(none, Local::Layer))
+        }
         None => Ok(Local::AskFormer(Text::new(
             format!(
                 "{} được hợp nhất từ nhiều tỉnh; mỗi tỉnh cũ có thể còn áp dụng nghị quyết riêng: cho biết nơi sản xuất thuộc tỉnh cũ nào.",
@@ -127,8 +124,12 @@ pub fn evaluate(pack: &RulePack, app: &Application, as_of: Date) -> Result<Decis
         commune,
         province,
         location_test,
+        priority: false,
     };
     amount::check_rounding(&ctx)?;
+    let priorities = priorities(&ctx)?;
+    let priority = priorities.iter().any(|f| UPLIFT_FACTS.contains(&f.id.as_str()) && f.status == Status::Met);
+    let ctx = Ctx { priority, ..ctx };
 
     let mut crits: Vec<CriterionResult> = Vec::new();
     crits.extend(criteria::subject(&ctx)?);
@@ -159,7 +160,6 @@ pub fn evaluate(pack: &RulePack, app: &Application, as_of: Date) -> Result<Decis
         });
     }
 
-    let priorities = priorities(&ctx)?;
     let ask_former = matches!(local, Local::AskFormer(_));
     let missing = questions::missing(&ctx, &crits, &support, &statuses, ask_former)?;
     let hints = questions::hints(&ctx, &crits, &support)?;
@@ -222,6 +222,18 @@ fn yes(b: Option<bool>) -> Status {
     }
 }
 
+/// The priority facts of areas (Decree 45/2012 Art. 6 cl. 1) and sectors (cl. 2) that a
+/// dated priority multiplier may reward. No answer says "priority programme" yet.
+const UPLIFT_FACTS: [&str; 7] = [
+    "difficult_area",
+    "ethnic_minority_area",
+    "priority_sector",
+    "typical_rural_product",
+    "exports",
+    "local_materials",
+    "labour_intensive",
+];
+
 /// Priority facts (Decree 45/2012 Art. 6; TT 46/2012 Art. 6; Decree 235/2025; TT 64/2024).
 /// They never change eligibility.
 fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError> {
@@ -251,31 +263,36 @@ fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError> {
             "Điều 6 khoản 1",
             Confidence::V,
         ),
-        fact(
-            "women_owned",
-            yes(a.priority.women_owned),
-            Text::new("Cơ sở do phụ nữ làm chủ", "Owned by a woman"),
-            "Nghị định 235/2025/NĐ-CP",
-            "Điều 1 (ưu tiên)",
-            Confidence::S,
-        ),
-        fact(
+    ];
+    // The owners' and workers' priorities start with the text that names them: dated in the pack.
+    let owners = [
+        ("women_owned", a.priority.women_owned, "Cơ sở do phụ nữ làm chủ", "Owned by a woman"),
+        (
             "ethnic_minority_owned",
-            yes(a.priority.ethnic_minority_owned),
-            Text::new("Cơ sở do người dân tộc thiểu số làm chủ", "Owned by a member of an ethnic minority"),
-            "Nghị định 235/2025/NĐ-CP",
-            "Điều 1 (ưu tiên)",
-            Confidence::S,
+            a.priority.ethnic_minority_owned,
+            "Cơ sở do người dân tộc thiểu số làm chủ",
+            "Owned by a member of an ethnic minority",
         ),
-        fact(
+        (
             "ethnic_minority_workers",
-            yes(a.priority.ethnic_minority_workers),
-            Text::new("Sử dụng lao động là người dân tộc thiểu số", "Employs ethnic-minority workers"),
-            "Thông tư 64/2024/TT-BTC",
-            "",
-            Confidence::S,
+            a.priority.ethnic_minority_workers,
+            "Sử dụng lao động là người dân tộc thiểu số",
+            "Employs ethnic-minority workers",
         ),
     ];
+    for (id, answer, vi, en) in owners {
+        if let Some(u) = ctx.p.need::<bool>(&format!("priority.{id}"))?
+            && u.value
+        {
+            out.push(PriorityFact {
+                id: id.to_owned(),
+                status: yes(answer),
+                reason: Text::new(vi, en),
+                citation: u.citation,
+                confidence: u.confidence,
+            });
+        }
+    }
     let sector = a.sector.as_deref().and_then(|s| ctx.pack.sector(s));
     out.push(fact(
         "priority_sector",

@@ -54,9 +54,11 @@ impl Line {
         }
     }
 
-    /// Lines that buy equipment, which must be new (TT 46/2012 Art. 4 cl. 4).
+    /// Lines whose supported machinery must be new (TT 46/2012 Art. 4 cl. 4, the machinery
+    /// clause): machinery and technology lines. A demonstration model has its own condition
+    /// (technology new locally, Art. 4 cl. 2).
     pub fn buys_equipment(self) -> bool {
-        matches!(self, Line::Machinery | Line::TechnologyLine | Line::DemoModel)
+        matches!(self, Line::Machinery | Line::TechnologyLine)
     }
 }
 
@@ -135,8 +137,9 @@ pub struct LocationAnswers {
     /// Inside a craft village (làng nghề) recognised by the provincial People's Committee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub craft_village: Option<bool>,
-    /// For merged provinces: codename of the former province the commune was in, which
-    /// picks that former province's local-fund resolution.
+    /// For merged provinces: codename of the former province the place was in, which picks
+    /// that former province's local-fund resolution. It follows from `commune_code` (the pack
+    /// carries it); an answer that contradicts the commune is refused by [`Application::check`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub former_province: Option<String>,
     /// In an area with difficult or extremely difficult socio-economic conditions.
@@ -265,21 +268,35 @@ impl Application {
                 return Err(invalid(&format!("lines[{i}].learners"), "chỉ dùng cho đào tạo / only for training"));
             }
         }
-        if let Some(code) = self.location.commune_code
-            && pack.commune(code).is_none()
-        {
-            return Err(invalid(
-                "location.commune_code",
-                "mã xã/phường/đặc khu không có trong danh mục / unknown commune code",
-            ));
-        }
+        let commune = match self.location.commune_code {
+            Some(code) => Some(pack.commune(code).ok_or_else(|| {
+                invalid("location.commune_code", "mã xã/phường/đặc khu không có trong danh mục / unknown commune code")
+            })?),
+            None => None,
+        };
         if let Some(former) = &self.location.former_province {
-            let known = pack.provinces.iter().flat_map(|p| &p.formed_from).any(|f| &f.codename == former);
-            if !known {
-                return Err(invalid(
-                    "location.former_province",
-                    "tỉnh cũ không có trong danh mục / unknown former province",
-                ));
+            match commune.and_then(|c| c.former_province.as_deref()) {
+                // The commune decides the former province; an answer may only agree with it.
+                Some(derived) if derived != former => {
+                    let (was, said) = (pack.former_name(derived), pack.former_name(former));
+                    return Err(invalid(
+                        "location.former_province",
+                        &format!(
+                            "trước năm 2025 xã/phường/đặc khu đã chọn thuộc {was}, không phải {said} / \
+                             before 2025 the chosen commune was in {was}, not {said}"
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    let known = pack.provinces.iter().flat_map(|p| &p.formed_from).any(|f| &f.codename == former);
+                    if !known {
+                        return Err(invalid(
+                            "location.former_province",
+                            "tỉnh cũ không có trong danh mục / unknown former province",
+                        ));
+                    }
+                }
             }
         }
         if let Some(sector) = &self.sector

@@ -133,6 +133,14 @@ pub struct Layer {
     pub former_province: Option<String>,
     /// Vietnamese name of the layer's issuer and territory, for display.
     pub name: String,
+    /// The resolution is known (its number and date were read) but its levels are not in the
+    /// pack: every line says so instead of "no resolution".
+    #[serde(default)]
+    pub levels_unread: bool,
+    /// The start date of the layer's values is the calculator's assumption, not read in the
+    /// resolution (each value's note says why that date).
+    #[serde(default)]
+    pub start_assumed: bool,
     /// Parameter overrides, same ids as the national ones.
     pub params: Vec<Param>,
 }
@@ -200,6 +208,10 @@ pub struct Commune {
     pub kind: CommuneKind,
     /// Code of the province it belongs to.
     pub province_code: u16,
+    /// Codename of the pre-2025 province it was in (`tien_giang`): a 2025 commune keeps the
+    /// GSO code of one of the communes it was formed from, so this follows from the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub former_province: Option<String>,
 }
 
 /// An extra condition attached to a sector of the list.
@@ -302,6 +314,14 @@ impl RulePack {
     /// A sector by id.
     pub fn sector(&self, id: &str) -> Option<&Sector> {
         self.sectors.iter().find(|s| s.id == id)
+    }
+
+    /// The Vietnamese name of a former province (`tien_giang` → `Tiền Giang`); a province
+    /// that was not merged is its own former province. Falls back to the codename.
+    pub fn former_name<'a>(&'a self, codename: &'a str) -> &'a str {
+        let merged = self.provinces.iter().flat_map(|p| &p.formed_from).find(|f| f.codename == codename);
+        let unchanged = || self.provinces.iter().find(|p| p.formed_from.is_empty() && p.codename == codename);
+        merged.map(|f| f.name.as_str()).or_else(|| unchanged().map(|p| p.name.as_str())).unwrap_or(codename)
     }
 
     /// The provincial layers of a province (all former provinces included).

@@ -143,7 +143,7 @@ pub(crate) fn missing(
     let need_area = app.location.difficult_area.is_none()
         && ((cond == Some(SectorCondition::DifficultAreaOnly) && open("sector"))
             || open("startup_area")
-            || (uplift && amount_lines && app.priority.ethnic_minority_area != Some(true)));
+            || (uplift && amount_lines && !ctx.priority));
     list.push((
         q(
             "location.difficult_area",

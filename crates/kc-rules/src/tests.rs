@@ -62,6 +62,9 @@ fn synthetic_pack(rate: &str, cap: &str) -> RulePack {
     }
     add(param("priority.local_materials_percent", Kind::Count, &[(START, "50")]));
     add(param("priority.labour_intensive_workers", Kind::Count, &[(START, "50")]));
+    for id in ["priority.women_owned", "priority.ethnic_minority_owned", "priority.ethnic_minority_workers"] {
+        add(param(id, Kind::Bool, &[(START, "true")]));
+    }
     RulePack {
         id: "test".into(),
         params,
@@ -74,7 +77,13 @@ fn synthetic_pack(rate: &str, cap: &str) -> RulePack {
             formed_from: Vec::new(),
             merger_confidence: Confidence::S,
         }],
-        communes: vec![Commune { code: 10, name: "Xã Một".into(), kind: CommuneKind::Xa, province_code: 1 }],
+        communes: vec![Commune {
+            code: 10,
+            name: "Xã Một".into(),
+            kind: CommuneKind::Xa,
+            province_code: 1,
+            former_province: None,
+        }],
         sectors: vec![Sector {
             id: "food_processing".into(),
             label_vi: "Chế biến thực phẩm".into(),
