@@ -57,8 +57,8 @@ fn main() {
         let text = fs::read_to_string(path).unwrap();
         let topic: Topic = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for p in topic.param {
-            let id = p.id.clone();
-            if params.insert(id.clone(), p).is_some() {
+            let id = p.id;
+            if params.insert(id, p).is_some() {
                 panic!("{}: parameter {id} defined twice", path.display());
             }
         }

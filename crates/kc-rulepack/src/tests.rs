@@ -133,7 +133,7 @@ fn layer_caps_within_national_caps() {
     let pack = pack();
     for l in &pack.layers {
         for lp in l.params.iter().filter(|p| p.kind == Kind::Vnd && p.id.ends_with(".cap")) {
-            let Some(national) = pack.param(&lp.id) else {
+            let Some(national) = pack.param(lp.id) else {
                 continue;
             };
             for (i, v) in lp.values.iter().enumerate() {
@@ -157,10 +157,10 @@ fn layer_caps_within_national_caps() {
 #[test]
 fn every_param_the_engine_reads_exists() {
     for id in kc_rules::PARAM_IDS {
-        assert!(pack().param(id).is_some(), "the engine reads {id}, the pack lacks it");
+        assert!(pack().param(*id).is_some(), "the engine reads {id}, the pack lacks it");
     }
     for (id, _) in kc_rules::CHOICES {
-        assert!(pack().param(id).is_some_and(|p| p.kind == Kind::Choice), "{id} is a choice");
+        assert!(pack().param(*id).is_some_and(|p| p.kind == Kind::Choice), "{id} is a choice");
     }
 }
 
@@ -175,9 +175,9 @@ fn sectors_unique_and_known_exclusions() {
 }
 
 #[test]
-fn unknown_keys_rejected() {
+fn unknown_keys_and_ids_rejected() {
     let text = r#"
-id = "x.cap"
+id = "machinery.cap"
 kind = "vnd"
 label_vi = "x"
 label_en = "x"
@@ -193,6 +193,9 @@ confidence = "S"
     assert!(toml::from_str::<Param>(&ok).is_ok(), "the same text without it parses");
     let value_extra = ok.replace("confidence = \"S\"", "confidence = \"S\"\nsource = \"x\"");
     assert!(toml::from_str::<Param>(&value_extra).is_err());
+    // A parameter id the engine does not know (a misspelling) does not parse.
+    let misspelt = ok.replace("machinery.cap", "machinary.cap");
+    assert!(toml::from_str::<Param>(&misspelt).is_err(), "an unknown parameter id must be refused");
 }
 
 // ---- Behaviour of the engine on the bundled pack. ----

@@ -7,87 +7,15 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::{RulePack, RulesError, Vnd};
-
-/// A support line (nội dung hỗ trợ) the applicant asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Line {
-    /// Application of advanced machinery / equipment (ứng dụng máy móc thiết bị tiên tiến).
-    Machinery,
-    /// A technology line (dây chuyền công nghệ).
-    TechnologyLine,
-    /// Technical demonstration model for a new technology / product (mô hình trình diễn).
-    DemoModel,
-    /// Model at an efficient establishment, for replication (mô hình nhân rộng).
-    ReplicationModel,
-    /// Pilot model of cleaner / sustainable production (mô hình thí điểm sản xuất sạch hơn).
-    CleanerProductionModel,
-    /// Founding a rural industrial enterprise in a difficult area (hỗ trợ thành lập doanh nghiệp).
-    Startup,
-    /// Vocational training and skill transfer (đào tạo nghề, truyền nghề).
-    Training,
-}
+use crate::{Line, OldUnit, RulePack, RulesError, SizeSector, Subject, Vnd};
 
 impl Line {
-    /// Every line, in the order the form offers them.
-    pub const ALL: [Line; 7] = [
-        Line::Machinery,
-        Line::TechnologyLine,
-        Line::DemoModel,
-        Line::ReplicationModel,
-        Line::CleanerProductionModel,
-        Line::Startup,
-        Line::Training,
-    ];
-
-    /// Stable id (`machinery`), as on the wire and in parameter ids.
-    pub fn id(self) -> &'static str {
-        match self {
-            Line::Machinery => "machinery",
-            Line::TechnologyLine => "technology_line",
-            Line::DemoModel => "demo_model",
-            Line::ReplicationModel => "replication_model",
-            Line::CleanerProductionModel => "cleaner_production_model",
-            Line::Startup => "startup",
-            Line::Training => "training",
-        }
-    }
-
     /// Lines whose supported machinery must be new (TT 46/2012 Art. 4 cl. 4, the machinery
     /// clause): machinery and technology lines. A demonstration model has its own condition
     /// (technology new locally, Art. 4 cl. 2).
     pub fn buys_equipment(self) -> bool {
         matches!(self, Line::Machinery | Line::TechnologyLine)
     }
-}
-
-/// The kind of establishment (Decree 45/2012 Art. 1 cl. 2, as amended by Decree 235/2025).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Subject {
-    /// An enterprise (doanh nghiệp); must be an SME unless on the cleaner-production line.
-    Enterprise,
-    /// Hợp tác xã.
-    Cooperative,
-    /// Tổ hợp tác.
-    CooperativeGroup,
-    /// Liên hiệp hợp tác xã (a subject from 2025-10-15).
-    UnionOfCooperatives,
-    /// Hộ kinh doanh.
-    HouseholdBusiness,
-    /// A person or group without a registered establishment.
-    Unregistered,
-}
-
-/// The sector group that sets the SME thresholds (Decree 80/2021 Art. 5, 6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SizeSector {
-    /// Agriculture, forestry, fisheries; industry and construction.
-    AgricultureIndustryConstruction,
-    /// Trade and services.
-    TradeServices,
 }
 
 /// Enterprise size answers (Decree 80/2021 Art. 7–9).
@@ -106,25 +34,6 @@ pub struct SizeAnswers {
     /// Total capital (balance-sheet total) at last year's end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capital: Option<Vnd>,
-}
-
-/// The place of production before 2025-10-15, as the applicant declares it
-/// (the pre-2025 units are not in the official list any more).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OldUnit {
-    /// A commune (xã) of a district (huyện).
-    Xa,
-    /// A township (thị trấn).
-    ThiTran,
-    /// A ward or commune of a district-level town (thị xã).
-    ThiXa,
-    /// A ward of a grade-2 or grade-3 city.
-    PhuongCityGrade2Or3,
-    /// A ward of a grade-1 city (eligible only if converted from a commune ≤ 5 years before).
-    PhuongCityGrade1,
-    /// A ward of an urban district (quận) of a centrally-run city.
-    PhuongQuan,
 }
 
 /// Where the establishment produces.
