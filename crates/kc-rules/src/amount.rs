@@ -12,6 +12,7 @@ use time::Date;
 
 use crate::context::Ctx;
 use crate::pack::Layer;
+use crate::text::{Piece, Piece::S, cat};
 use crate::{
     Basis, Citation, Confidence, Fund, Line, ParamId, Rate, Reference, RulesError, Status, SupportResult, Text, Used,
     Vnd,
@@ -185,22 +186,29 @@ fn training_references(ctx: &Ctx<'_>) -> R<Vec<Reference>> {
         return Ok(Vec::new());
     };
     let learners = ctx.app.line(Line::Training).and_then(|r| r.learners);
+    let per_vnd = Piece::Vnd(per.value);
     let (amount, vi, en) = match learners {
         Some(n) => (
             Vnd::from_decimal_toward_zero(per.value.as_decimal() * Decimal::from(n)).ok(),
-            format!(
-                "Giá trị tham chiếu khóa học miễn phí: {} /học viên/khóa × {n} học viên (định mức tham chiếu, không phải quy định khuyến công)",
-                per.value
-            ),
-            format!(
-                "Reference value of free courses: {} per learner per course × {n} learners (a reference norm, not a khuyến công rule)",
-                per.value
-            ),
+            cat(&[
+                S("Giá trị tham chiếu khóa học miễn phí: "),
+                per_vnd,
+                S(" /học viên/khóa × "),
+                Piece::N(n),
+                S(" học viên (định mức tham chiếu, không phải quy định khuyến công)"),
+            ]),
+            cat(&[
+                S("Reference value of free courses: "),
+                per_vnd,
+                S(" per learner per course × "),
+                Piece::N(n),
+                S(" learners (a reference norm, not a khuyến công rule)"),
+            ]),
         ),
         None => (
             Some(per.value),
-            format!("Định mức tham chiếu: {} /học viên/khóa (không phải quy định khuyến công)", per.value),
-            format!("Reference norm: {} per learner per course (not a khuyến công rule)", per.value),
+            cat(&[S("Định mức tham chiếu: "), per_vnd, S(" /học viên/khóa (không phải quy định khuyến công)")]),
+            cat(&[S("Reference norm: "), per_vnd, S(" per learner per course (not a khuyến công rule)")]),
         ),
     };
     Ok(vec![Reference { label: Text::new(vi, en), amount, citation: per.citation, confidence: per.confidence }])
@@ -294,8 +302,8 @@ fn figures(ctx: &Ctx<'_>, line: Line, status: Status, src: Source) -> R<SupportR
             Source::Layer(l) => {
                 out.basis = Basis::SetByProvince;
                 out.note = Some(Text::new(
-                    format!("{}: nghị quyết của tỉnh không quy định mức cho nội dung này.", l.name),
-                    format!("{}: the provincial resolution sets no level for this line.", l.name),
+                    cat(&[S(&l.name), S(": nghị quyết của tỉnh không quy định mức cho nội dung này.")]),
+                    cat(&[S(&l.name), S(": the provincial resolution sets no level for this line.")]),
                 ));
             }
         }

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::context::Ctx;
 use crate::pack::SectorCondition;
+use crate::text::{Piece, cat};
 use crate::{
     Basis, CriterionId, CriterionResult, Fund, Hint, HintId, Line, ParamId, RulesError, Status, Subject, SupportResult,
     Text, Vnd,
@@ -26,26 +27,62 @@ pub(crate) fn hints(
             if s.fund == Fund::National { ("quốc gia", "national") } else { ("địa phương", "local") };
         let cap_value = s.amount.filter(|_| s.cap_applied).unwrap_or(cap.value);
         if s.cap_applied {
+            use Piece::{S, Vnd as V};
             out.push(Hint {
                 id: HintId::CapBinds,
                 text: Text::new(
-                    format!(
-                        "Chi phí trên {above} không làm tăng hỗ trợ {fund_vi} cho “{}”: mức tối đa {cap_value} đã áp dụng.",
-                        s.line.label_vi()
-                    ),
-                    format!(
-                        "Costs above {above} add nothing to the {fund_en} support for “{}”: the {cap_value} cap binds.",
-                        s.line.label_en()
-                    ),
+                    cat(&[
+                        S("Chi phí trên "),
+                        V(above),
+                        S(" không làm tăng hỗ trợ "),
+                        S(fund_vi),
+                        S(" cho “"),
+                        S(s.line.label_vi()),
+                        S("”: mức tối đa "),
+                        V(cap_value),
+                        S(" đã áp dụng."),
+                    ]),
+                    cat(&[
+                        S("Costs above "),
+                        V(above),
+                        S(" add nothing to the "),
+                        S(fund_en),
+                        S(" support for “"),
+                        S(s.line.label_en()),
+                        S("”: the "),
+                        V(cap_value),
+                        S(" cap binds."),
+                    ]),
                 ),
             });
         } else if let Some(amount) = s.amount {
             let top = Vnd::from_decimal_toward_zero(cap.value.as_decimal() * s.multiplier.value).unwrap_or(cap.value);
+            use Piece::{S, Vnd as V};
             out.push(Hint {
                 id: HintId::CapRoom,
                 text: Text::new(
-                    format!("Hỗ trợ {fund_vi} hiện là {amount}; tăng theo chi phí đến {top} khi chi phí đạt {above}."),
-                    format!("The {fund_en} support is {amount} now; it grows with the cost up to {top} at a cost of {above}."),
+                    cat(&[
+                        S("Hỗ trợ "),
+                        S(fund_vi),
+                        S(" hiện là "),
+                        V(amount),
+                        S("; tăng theo chi phí đến "),
+                        V(top),
+                        S(" khi chi phí đạt "),
+                        V(above),
+                        S("."),
+                    ]),
+                    cat(&[
+                        S("The "),
+                        S(fund_en),
+                        S(" support is "),
+                        V(amount),
+                        S(" now; it grows with the cost up to "),
+                        V(top),
+                        S(" at a cost of "),
+                        V(above),
+                        S("."),
+                    ]),
                 ),
             });
         }
@@ -58,15 +95,24 @@ pub(crate) fn hints(
             && f.value > Decimal::ONE
         {
             let line_cap = Vnd::from_decimal_toward_zero(cap.value.as_decimal() * f.value).unwrap_or(cap.value);
-            let factor = f.value.normalize();
+            use Piece::{FactorEn, FactorVi, S, Vnd as V};
             out.push(Hint {
                 id: HintId::TechnologyLineCap,
                 text: Text::new(
-                    format!(
-                        "Nếu máy móc tạo thành một dây chuyền công nghệ, mức tối đa là {} lần: {line_cap}.",
-                        factor.to_string().replace('.', ",")
-                    ),
-                    format!("If the machines form a technology line, the cap is {factor}×: {line_cap}."),
+                    cat(&[
+                        S("Nếu máy móc tạo thành một dây chuyền công nghệ, mức tối đa là "),
+                        FactorVi(f.value),
+                        S(" lần: "),
+                        V(line_cap),
+                        S("."),
+                    ]),
+                    cat(&[
+                        S("If the machines form a technology line, the cap is "),
+                        FactorEn(f.value),
+                        S("×: "),
+                        V(line_cap),
+                        S("."),
+                    ]),
                 ),
             });
         }

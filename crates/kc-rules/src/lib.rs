@@ -26,6 +26,7 @@ mod priorities;
 mod questions;
 #[cfg(test)]
 mod tests;
+mod text;
 pub mod vocab;
 mod words;
 

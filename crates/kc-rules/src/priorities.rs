@@ -2,6 +2,7 @@
 //! They never change eligibility; a dated multiplier may reward the area and sector ones.
 
 use crate::context::Ctx;
+use crate::text::{Piece, cat};
 use crate::{Citation, Confidence, ParamId, PriorityFact, PriorityId, RulesError, Status, Text};
 
 fn yes(b: Option<bool>) -> Status {
@@ -85,17 +86,19 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
     if let Some(limit) = ctx.p.need::<u32>(ParamId::LocalMaterialsPercent)? {
         let status =
             a.priority.local_materials_percent.map_or(Status::Unknown, |p| yes(Some(u32::from(p) > limit.value)));
+        let n = Piece::N(limit.value);
         let reason = Text::new(
-            format!("Nguyên liệu chính tại chỗ trên {} % giá trị đầu vào", limit.value),
-            format!("Main inputs from the same province above {} % of input value", limit.value),
+            cat(&[Piece::S("Nguyên liệu chính tại chỗ trên "), n, Piece::S(" % giá trị đầu vào")]),
+            cat(&[Piece::S("Main inputs from the same province above "), n, Piece::S(" % of input value")]),
         );
         out.push(fact(PriorityId::LocalMaterials, status, reason, limit.citation, limit.confidence));
     }
     if let Some(limit) = ctx.p.need::<u32>(ParamId::LabourIntensiveWorkers)? {
         let status = a.priority.workers.map_or(Status::Unknown, |w| yes(Some(w >= limit.value)));
+        let n = Piece::N(limit.value);
         let reason = Text::new(
-            format!("Sử dụng từ {} lao động trở lên", limit.value),
-            format!("Employs {} workers or more", limit.value),
+            cat(&[Piece::S("Sử dụng từ "), n, Piece::S(" lao động trở lên")]),
+            cat(&[Piece::S("Employs "), n, Piece::S(" workers or more")]),
         );
         out.push(fact(PriorityId::LabourIntensive, status, reason, limit.citation, limit.confidence));
     }

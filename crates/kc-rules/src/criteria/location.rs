@@ -3,6 +3,7 @@ use time::{Date, Month};
 use super::{Applies, R, applies, cite, cmp, result, rural_line, yes_no};
 use crate::context::Ctx;
 use crate::iso_date;
+use crate::text::{Piece::S, cat};
 use crate::{
     CommuneKind, Comparison, CriterionId, CriterionResult, OldUnit, ParamId, ProvinceKind, QuestionId, RulesError,
     Status, Text,
@@ -41,22 +42,28 @@ fn test_2025(ctx: &Ctx<'_>, lines: &Applies) -> R<CriterionResult> {
         let compared = vec![cmp(QuestionId::CommuneCode, "?", "∈", "xã, phường, đặc khu")];
         return Ok(result(ctx, id, lines, Status::Unknown, reason, compared, src));
     };
-    let unit = cmp(QuestionId::CommuneCode, format!("{}, {}", c.name, p.name), "∈", "xã, đặc khu; phường của tỉnh");
+    let (c_name, p_name) = (c.name.as_str(), p.name.as_str());
+    let unit = cmp(QuestionId::CommuneCode, cat(&[S(c_name), S(", "), S(p_name)]), "∈", "xã, đặc khu; phường của tỉnh");
     let city = p.kind == ProvinceKind::ThanhPhoTrucThuocTrungUong;
     let (status, reason, compared) = match (c.kind, city) {
         (CommuneKind::Xa | CommuneKind::DacKhu, _) => (
             Status::Met,
             Text::new(
-                format!("{} thuộc {}: đạt tiêu chí địa bàn.", c.name, p.name),
-                format!("{} in {}: the location test is met.", c.name, p.name),
+                cat(&[S(c_name), S(" thuộc "), S(p_name), S(": đạt tiêu chí địa bàn.")]),
+                cat(&[S(c_name), S(" in "), S(p_name), S(": the location test is met.")]),
             ),
             vec![unit],
         ),
         (CommuneKind::Phuong, false) => (
             Status::Met,
             Text::new(
-                format!("{} thuộc tỉnh {}: phường của tỉnh đạt tiêu chí địa bàn.", c.name, p.name),
-                format!("{} in the province {}: a ward of a province meets the location test.", c.name, p.name),
+                cat(&[S(c_name), S(" thuộc tỉnh "), S(p_name), S(": phường của tỉnh đạt tiêu chí địa bàn.")]),
+                cat(&[
+                    S(c_name),
+                    S(" in the province "),
+                    S(p_name),
+                    S(": a ward of a province meets the location test."),
+                ]),
             ),
             vec![unit],
         ),

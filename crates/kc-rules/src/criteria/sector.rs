@@ -1,6 +1,7 @@
 use super::{R, applies, cmp, result, yes_no};
 use crate::context::Ctx;
 use crate::pack::SectorCondition;
+use crate::text::{Piece::S, cat};
 use crate::{Citation, Confidence, CriterionId, CriterionResult, QuestionId, Status, Text, iso_date};
 
 /// The list the sector is compared with.
@@ -47,8 +48,8 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
             None => (
                 Status::Met,
                 Text::new(
-                    format!("{}: thuộc danh mục ngành, nghề khuyến công.", s.label_vi),
-                    format!("{}: in the eligible sector list.", s.label_en),
+                    cat(&[S(&s.label_vi), S(": thuộc danh mục ngành, nghề khuyến công.")]),
+                    cat(&[S(&s.label_en), S(": in the eligible sector list.")]),
                 ),
             ),
             Some(SectorCondition::NoManualOrRingKiln) => {

@@ -1,12 +1,19 @@
+use std::borrow::Cow;
+
 use super::{R, applies, cmp, result, rural_line};
 use crate::context::Ctx;
+use crate::text::{Piece, cat};
 use crate::{
     Citation, Confidence, CriterionId, CriterionResult, ParamId, QuestionId, SizeSector, Status, Subject, Text, Used,
     Vnd,
 };
 
-/// The three size classes, smallest first: (Vietnamese, English).
-const CLASSES: [(&str, &str); 3] = [("siêu nhỏ", "micro"), ("nhỏ", "small"), ("vừa", "medium")];
+/// What the size criterion says of each class found, smallest first.
+const CLASSES: [Text; 3] = [
+    Text::fixed("Doanh nghiệp siêu nhỏ: thuộc doanh nghiệp nhỏ và vừa.", "A micro enterprise: an SME."),
+    Text::fixed("Doanh nghiệp nhỏ: thuộc doanh nghiệp nhỏ và vừa.", "A small enterprise: an SME."),
+    Text::fixed("Doanh nghiệp vừa: thuộc doanh nghiệp nhỏ và vừa.", "A medium enterprise: an SME."),
+];
 
 /// The medium class, the SME ceiling.
 pub(crate) const MEDIUM: usize = 2;
@@ -83,28 +90,17 @@ pub(crate) fn sme_size(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
     };
     let medium_fit = fits(ctx, &medium);
     let mut found = None;
-    for (class, names) in CLASSES.iter().enumerate().take(MEDIUM) {
+    for class in 0..MEDIUM {
         if let Some(l) = limits(ctx, group, class)?
             && fits(ctx, &l) == Some(true)
         {
-            found = Some((names, l));
+            found = Some((class, l));
             break;
         }
     }
     let (status, reason, shown) = match found {
-        Some(((vi, en), l)) => (
-            Status::Met,
-            Text::new(
-                format!("Doanh nghiệp {vi}: thuộc doanh nghiệp nhỏ và vừa."),
-                format!("A {en} enterprise: an SME."),
-            ),
-            l,
-        ),
-        None if medium_fit == Some(true) => (
-            Status::Met,
-            Text::fixed("Doanh nghiệp vừa: thuộc doanh nghiệp nhỏ và vừa.", "A medium enterprise: an SME."),
-            medium,
-        ),
+        Some((class, l)) => (Status::Met, CLASSES[class].clone(), l),
+        None if medium_fit == Some(true) => (Status::Met, CLASSES[MEDIUM].clone(), medium),
         None if medium_fit == Some(false) => (
             Status::NotMet,
             Text::fixed(
@@ -122,16 +118,13 @@ pub(crate) fn sme_size(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
             medium,
         ),
     };
-    let shown_vnd = |v: Option<Vnd>| v.map_or_else(|| "?".to_owned(), |v| v.to_string());
+    let vnd = |v: Vnd| Cow::Owned(cat(&[Piece::Vnd(v)]));
+    let count = |n: u32| Cow::Owned(cat(&[Piece::N(n)]));
+    let unanswered = || Cow::Borrowed("?");
     let compared = vec![
-        cmp(
-            QuestionId::Employees,
-            s.employees.map_or_else(|| "?".to_owned(), |e| e.to_string()),
-            "≤",
-            shown.employees.value.to_string(),
-        ),
-        cmp(QuestionId::Revenue, shown_vnd(s.revenue), "≤", shown.revenue.value.to_string()),
-        cmp(QuestionId::Capital, shown_vnd(s.capital), "≤", shown.capital.value.to_string()),
+        cmp(QuestionId::Employees, s.employees.map_or_else(unanswered, count), "≤", count(shown.employees.value)),
+        cmp(QuestionId::Revenue, s.revenue.map_or_else(unanswered, vnd), "≤", vnd(shown.revenue.value)),
+        cmp(QuestionId::Capital, s.capital.map_or_else(unanswered, vnd), "≤", vnd(shown.capital.value)),
     ];
     let conf = shown.employees.confidence.min(shown.revenue.confidence).min(shown.capital.confidence);
     let src = (shown.employees.citation.clone(), conf);

@@ -91,7 +91,8 @@ pub(crate) fn subject(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
                 " The cleaner-production model is open to any industrial establishment, with no size or location limit.",
             )
         };
-        Text::new(format!("{}{vi}", reason.vi), format!("{}{en}", reason.en))
+        use crate::text::{Piece::S, cat};
+        Text::new(cat(&[S(&reason.vi), S(vi)]), cat(&[S(&reason.en), S(en)]))
     } else {
         reason
     };
