@@ -122,14 +122,23 @@ fn main() {
     // The same pack in postcard (compact, not self-describing) for `bundled()`: decoding it
     // needs far less code than JSON, which matters in the widget's WebAssembly bundle.
     fs::write(out.join("pack.bin"), postcard::to_allocvec(&pack).unwrap()).unwrap();
-    // The widget's copy drops the reviewer-only notes (never shown, not used by the engine).
-    // `PACK_ID` above still hashes the full content.
+    // The widget's copy drops the reviewer-only notes and the parameters' labels (never shown
+    // by the widget, not used by the engine). `PACK_ID` above still hashes the full content.
     let mut lite = pack;
-    let values = lite.params.values_mut().chain(lite.layers.iter_mut().flat_map(|l| &mut l.params));
-    for v in values.flat_map(|p| &mut p.values) {
-        v.note = None;
-    }
+    lighten(&mut lite);
     fs::write(out.join("pack-lite.bin"), postcard::to_allocvec(&lite).unwrap()).unwrap();
+}
+
+/// What the widget's copy of the pack leaves out; `src/lib.rs` tests that it is only this.
+fn lighten(pack: &mut RulePack) {
+    let params = pack.params.values_mut().chain(pack.layers.iter_mut().flat_map(|l| &mut l.params));
+    for p in params {
+        p.label_vi = String::new();
+        p.label_en = String::new();
+        for v in &mut p.values {
+            v.note = None;
+        }
+    }
 }
 
 /// Commune code → former province codename, from the first two fields of each row (the

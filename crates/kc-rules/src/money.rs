@@ -143,14 +143,15 @@ impl Vnd {
     pub(crate) fn push_to(self, out: &mut String) {
         let mut buf = [0u8; 27];
         let at = grouped(self.to_i64().unsigned_abs(), &mut buf);
-        out.extend(buf[at..].iter().map(|&b| char::from(b)));
+        out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
         out.push_str(" đ");
     }
 
     /// The length in bytes of `300.000.000 đ`.
     pub(crate) fn text_len(self) -> usize {
-        let mut buf = [0u8; 27];
-        buf.len() - grouped(self.to_i64().unsigned_abs(), &mut buf) + " đ".len()
+        let n = self.to_i64().unsigned_abs();
+        let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
+        digits + (digits - 1) / 3 + " đ".len()
     }
 }
 

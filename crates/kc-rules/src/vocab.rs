@@ -90,7 +90,7 @@ macro_rules! wire {
                 impl Visitor<'_> for V {
                     type Value = $name;
                     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        write!(f, "one of {}", $name::IDS.join(", "))
+                        f.write_str(concat!("a ", stringify!($name), " id"))
                     }
                     fn visit_str<E: de::Error>(self, v: &str) -> Result<$name, E> {
                         $name::from_id(v).ok_or_else(|| E::unknown_variant(v, $name::IDS))
