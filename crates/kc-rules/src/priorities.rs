@@ -42,14 +42,30 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
         Confidence::V,
     ));
     // The owners' and workers' priorities start with the text that names them: dated in the pack.
+    const fn named(id: PriorityId) -> Text {
+        Text::fixed(id.label_vi(), id.label_en())
+    }
+    const WOMEN: Text = named(PriorityId::WomenOwned);
+    const MINORITY_OWNED: Text = named(PriorityId::EthnicMinorityOwned);
+    const MINORITY_WORKERS: Text = named(PriorityId::EthnicMinorityWorkers);
     let owners = [
-        (PriorityId::WomenOwned, ParamId::WomenOwned, a.priority.women_owned),
-        (PriorityId::EthnicMinorityOwned, ParamId::EthnicMinorityOwned, a.priority.ethnic_minority_owned),
-        (PriorityId::EthnicMinorityWorkers, ParamId::EthnicMinorityWorkers, a.priority.ethnic_minority_workers),
+        (PriorityId::WomenOwned, ParamId::WomenOwned, a.priority.women_owned, WOMEN),
+        (
+            PriorityId::EthnicMinorityOwned,
+            ParamId::EthnicMinorityOwned,
+            a.priority.ethnic_minority_owned,
+            MINORITY_OWNED,
+        ),
+        (
+            PriorityId::EthnicMinorityWorkers,
+            ParamId::EthnicMinorityWorkers,
+            a.priority.ethnic_minority_workers,
+            MINORITY_WORKERS,
+        ),
     ];
-    for (id, param, answer) in owners {
+    for (id, param, answer, reason) in owners {
         if let Some(u) = ctx.p.need::<bool>(param)?.filter(|u| u.value) {
-            out.push(fact(id, yes(answer), Text::fixed(id.label_vi(), id.label_en()), u.citation, u.confidence));
+            out.push(fact(id, yes(answer), reason, u.citation, u.confidence));
         }
     }
     let sector = a.sector.as_deref().and_then(|s| ctx.pack.sector(s));

@@ -34,15 +34,15 @@ impl Piece<'_> {
         match self {
             Piece::S(s) => out.push_str(s),
             Piece::Vnd(v) => v.push_to(out),
-            Piece::N(n) => push_u128(out, u128::from(n)),
+            Piece::N(n) => push_u64(out, u64::from(n)),
             Piece::FactorVi(d) => push_decimal(out, d, ','),
             Piece::FactorEn(d) => push_decimal(out, d, '.'),
         }
     }
 }
 
-fn push_u128(out: &mut String, mut n: u128) {
-    let mut buf = [0u8; 40];
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
     let mut at = buf.len();
     loop {
         at -= 1;
@@ -52,27 +52,27 @@ fn push_u128(out: &mut String, mut n: u128) {
             break;
         }
     }
-    out.extend(buf[at..].iter().map(|&b| char::from(b)));
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
-/// A non-negative decimal without trailing zeros, `mark` between the whole and the fraction.
+/// A non-negative decimal without trailing zeros, `mark` between the whole and the fraction
+/// (factors like 1.5: their mantissa fits a `u64`; 64-bit arithmetic keeps the widget small).
 fn push_decimal(out: &mut String, d: Decimal, mark: char) {
     let d = d.normalize();
-    let scale = d.scale();
-    let m = d.mantissa().unsigned_abs();
-    let pow = 10u128.pow(scale);
-    push_u128(out, m / pow);
+    let scale = d.scale().min(19);
+    let m = u64::try_from(d.mantissa().unsigned_abs()).unwrap_or(u64::MAX);
+    let pow = 10u64.pow(scale);
+    push_u64(out, m / pow);
     if scale > 0 {
         out.push(mark);
-        let frac = m % pow;
-        let mut digits = [b'0'; 28];
+        let mut digits = [b'0'; 19];
         let width = scale as usize;
-        let mut f = frac;
+        let mut f = m % pow;
         for i in (0..width).rev() {
             digits[i] = b'0' + (f % 10) as u8;
             f /= 10;
         }
-        out.extend(digits[..width].iter().map(|&b| char::from(b)));
+        out.push_str(std::str::from_utf8(&digits[..width]).unwrap_or_default());
     }
 }
 
