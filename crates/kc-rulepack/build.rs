@@ -57,8 +57,8 @@ fn main() {
         let text = fs::read_to_string(path).unwrap();
         let topic: Topic = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for p in topic.param {
-            let id = p.id.clone();
-            if params.insert(id.clone(), p).is_some() {
+            let id = p.id;
+            if params.insert(id, p).is_some() {
                 panic!("{}: parameter {id} defined twice", path.display());
             }
         }
@@ -88,6 +88,7 @@ fn main() {
         .collect();
     provinces.sort_by_key(|p| p.code);
 
+    let former = former_provinces(&data.join("communes-former-province-2025.csv"));
     let mut communes: Vec<Commune> = csv_rows(&data.join("communes-2025.csv"))
         .map(|r| Commune {
             code: r[0].parse().unwrap(),
@@ -99,8 +100,12 @@ fn main() {
                 other => panic!("communes-2025.csv: unknown commune type {other}"),
             },
             province_code: r[3].parse().unwrap(),
+            former_province: Some(
+                former.get(&r[0]).unwrap_or_else(|| panic!("commune {} has no former province", r[0])).clone(),
+            ),
         })
         .collect();
+    assert_eq!(former.len(), communes.len(), "communes-former-province-2025.csv: one row per commune");
     communes.sort_by_key(|c| c.code);
 
     let mut pack = RulePack { id: String::new(), params, layers, provinces, communes, sectors, papers };
@@ -117,14 +122,39 @@ fn main() {
     // The same pack in postcard (compact, not self-describing) for `bundled()`: decoding it
     // needs far less code than JSON, which matters in the widget's WebAssembly bundle.
     fs::write(out.join("pack.bin"), postcard::to_allocvec(&pack).unwrap()).unwrap();
-    // The widget's copy drops the reviewer-only notes (never shown, not used by the engine).
-    // `PACK_ID` above still hashes the full content.
+    // The widget's copy drops the reviewer-only notes and the parameters' labels (never shown
+    // by the widget, not used by the engine). `PACK_ID` above still hashes the full content.
     let mut lite = pack;
-    let values = lite.params.values_mut().chain(lite.layers.iter_mut().flat_map(|l| &mut l.params));
-    for v in values.flat_map(|p| &mut p.values) {
-        v.note = None;
-    }
+    lighten(&mut lite);
     fs::write(out.join("pack-lite.bin"), postcard::to_allocvec(&lite).unwrap()).unwrap();
+}
+
+/// What the widget's copy of the pack leaves out; `src/lib.rs` tests that it is only this.
+fn lighten(pack: &mut RulePack) {
+    let params = pack.params.values_mut().chain(pack.layers.iter_mut().flat_map(|l| &mut l.params));
+    for p in params {
+        p.label_vi = String::new();
+        p.label_en = String::new();
+        for v in &mut p.values {
+            v.note = None;
+        }
+    }
+}
+
+/// Commune code → former province codename, from the first two fields of each row (the
+/// `basis` column after them is quoted prose, not read here).
+fn former_provinces(path: &Path) -> BTreeMap<String, String> {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let mut f = l.splitn(3, ',');
+            let (code, former) = (f.next().unwrap_or_default(), f.next().unwrap_or_default());
+            assert!(!former.is_empty() && !former.contains('"'), "{}: bad row {l}", path.display());
+            (code.trim().to_owned(), former.trim().to_owned())
+        })
+        .collect()
 }
 
 /// The rows of a simple CSV file (header skipped; fields hold no commas or quotes).

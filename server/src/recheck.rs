@@ -9,17 +9,19 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::error::ApiError;
 use crate::store::NewApplication;
 
-/// Vietnam's offset: the date rules are taken at is the date in Vietnam.
-pub const VIETNAM: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
-    Ok(o) => o,
-    Err(_) => panic!("+07:00 is a valid offset"),
-};
+/// Vietnam's offset: the date rules are taken at is the date in Vietnam (the engine's one
+/// definition).
+pub const VIETNAM: UtcOffset = kc_rules::VIETNAM;
 
 /// Longest accepted free-text fields (the body limit bounds the rest).
 const MAX_TEXT: usize = 500;
 
 /// Checks `submission`, decides it at `now` and returns the row to store.
-pub fn recheck(pack: &RulePack, submission: &Submission, now: OffsetDateTime) -> Result<NewApplication, ApiError> {
+pub fn recheck(
+    pack: &'static RulePack,
+    submission: &Submission,
+    now: OffsetDateTime,
+) -> Result<NewApplication, ApiError> {
     check_texts(submission)?;
     check_contact(submission)?;
     let app = &submission.application;
@@ -73,11 +75,7 @@ pub fn drifted(client: &Decision, client_pack_id: &str, server: &Decision) -> bo
 
 /// The decision's outcome as its wire id (`eligible`, `not_eligible`, `need_more_answers`).
 pub fn outcome_id(d: &Decision) -> &'static str {
-    match d.outcome {
-        kc_rules::Outcome::Eligible => "eligible",
-        kc_rules::Outcome::NotEligible => "not_eligible",
-        kc_rules::Outcome::NeedMoreAnswers => "need_more_answers",
-    }
+    d.outcome.id()
 }
 
 /// SHA-256 over the canonical JSON of the whole submission: equal content, equal hash

@@ -168,6 +168,14 @@ async fn unknown_codes_are_422_with_the_field_path(app: TestApp) {
     s.application.sector = Some("không-có-ngành-này".to_owned());
     let body: ErrorBody = app.submit(&s).await.json().await.unwrap();
     assert_eq!(body.fields[0].path, "application.sector");
+    // 28468 (Xã Tân Hội) was in Tiền Giang before 2025: another former province is refused.
+    let mut s = sample_submission();
+    s.application.location.commune_code = Some(28468);
+    s.application.location.former_province = Some("dong_thap".to_owned());
+    let response = app.submit(&s).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: ErrorBody = response.json().await.unwrap();
+    assert_eq!(body.fields[0].path, "application.location.former_province");
     assert_eq!(app.store.count_applications().await.unwrap(), 0);
 }
 

@@ -11,7 +11,7 @@ use kc_api::Submission;
 use kc_rules::{Application, Decision, Line, LineRequest, Subject, Vnd};
 use server::{Application as Server, Settings};
 use sqlx::Connection;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// Which database a test runs on.
@@ -176,7 +176,7 @@ impl TestApp {
 
 /// Today in Vietnam (the server's `as_of`).
 pub fn today() -> time::Date {
-    OffsetDateTime::now_utc().to_offset(UtcOffset::from_hms(7, 0, 0).expect("offset")).date()
+    OffsetDateTime::now_utc().to_offset(kc_rules::VIETNAM).date()
 }
 
 /// A plausible application: a household business in the pack's first commune asking for

@@ -1,9 +1,11 @@
 //! The widget's two languages: Vietnamese first, English second.
 //!
 //! Every user-facing string is written in place as a pair (`lang.pick("Tiếp tục", "Continue")`),
-//! so a reader sees both at once and a missing translation cannot compile.
+//! so a reader sees both at once and a missing translation cannot compile. The names of the
+//! engine's ids (lines, outcomes, statuses, funds, marks, criteria) are the engine's own
+//! labels (`kc_rules::vocab`), the one place they are written.
 
-use kc_rules::{Confidence, Fund, Line, Outcome, Status, Text};
+use kc_rules::{Confidence, CriterionId, Fund, Line, Outcome, Status, Text};
 use serde::{Deserialize, Serialize};
 
 /// The display language.
@@ -54,68 +56,40 @@ impl Lang {
 
     /// Name of a support line.
     pub fn line(self, line: Line) -> &'static str {
-        match line {
-            Line::Machinery => self.pick("Ứng dụng máy móc, thiết bị tiên tiến", "Advanced machinery and equipment"),
-            Line::TechnologyLine => self.pick("Dây chuyền công nghệ", "Technology line"),
-            Line::DemoModel => self.pick("Mô hình trình diễn kỹ thuật", "Technical demonstration model"),
-            Line::ReplicationModel => self.pick("Mô hình nhân rộng", "Replication model"),
-            Line::CleanerProductionModel => {
-                self.pick("Mô hình thí điểm sản xuất sạch hơn", "Cleaner production pilot model")
-            }
-            Line::Startup => self.pick("Hỗ trợ thành lập doanh nghiệp", "Founding an enterprise"),
-            Line::Training => self.pick("Đào tạo nghề, truyền nghề", "Vocational training and skill transfer"),
-        }
+        self.pick(line.label_vi(), line.label_en())
     }
 
     /// The overall outcome in words.
     pub fn outcome(self, o: Outcome) -> &'static str {
-        match o {
-            Outcome::Eligible => self.pick("Đủ điều kiện hỗ trợ", "Eligible for support"),
-            Outcome::NotEligible => self.pick("Chưa đủ điều kiện hỗ trợ", "Not eligible"),
-            Outcome::NeedMoreAnswers => self.pick("Cần thêm thông tin", "More answers needed"),
-        }
+        self.pick(o.label_vi(), o.label_en())
     }
 
     /// Mark and word of a criterion status (the mark is never the only signal).
     pub fn status(self, s: Status) -> (&'static str, &'static str) {
-        match s {
-            Status::Met => ("✓", self.pick("Đạt", "Met")),
-            Status::NotMet => ("✗", self.pick("Không đạt", "Not met")),
-            Status::Unknown => ("?", self.pick("Chưa rõ", "Unknown")),
-        }
+        let mark = match s {
+            Status::Met => "✓",
+            Status::NotMet => "✗",
+            Status::Unknown => "?",
+        };
+        (mark, self.pick(s.label_vi(), s.label_en()))
     }
 
     /// The fund in words.
     pub fn fund(self, f: Fund) -> &'static str {
-        match f {
-            Fund::National => self.pick("Kinh phí khuyến công quốc gia", "National industrial-extension fund"),
-            Fund::Local => self.pick("Kinh phí khuyến công địa phương (tỉnh)", "Provincial industrial-extension fund"),
-        }
+        self.pick(f.label_vi(), f.label_en())
     }
 
     /// The confidence mark explained.
     pub fn confidence(self, c: Confidence) -> &'static str {
-        match c {
-            Confidence::V => self.pick("đã đối chiếu văn bản gốc", "checked against the legal text"),
-            Confidence::S => self.pick("theo nguồn thứ cấp, cần đối chiếu", "from a secondary source"),
-            Confidence::R => self.pick("chưa kiểm chứng, chỉ để tham khảo", "not verified, for reference"),
-        }
+        self.pick(c.label_vi(), c.label_en())
     }
 
-    /// Name of a criterion id.
+    /// Name of a criterion, from its wire id; an id this build does not know is shown as
+    /// "another criterion" rather than raw.
     pub fn criterion(self, id: &str) -> String {
-        let s = match id {
-            "subject" => self.pick("Đối tượng được hỗ trợ", "Eligible kind of establishment"),
-            "sme_size" => self.pick("Quy mô doanh nghiệp nhỏ và vừa", "Small or medium enterprise size"),
-            "location" => self.pick("Địa bàn sản xuất", "Place of production"),
-            "sector" => self.pick("Ngành nghề sản xuất", "Sector of production"),
-            "equipment_new" => self.pick("Máy móc, thiết bị mới", "New machinery and equipment"),
-            "no_double_funding" => self.pick("Không trùng nguồn ngân sách", "No double state funding"),
-            "counterpart_funding" => self.pick("Vốn đối ứng", "Counterpart funding"),
-            "technology_new_locally" => self.pick("Công nghệ mới tại địa phương", "Technology new locally"),
-            "startup_area" => self.pick("Địa bàn khó khăn (thành lập doanh nghiệp)", "Difficult area (founding)"),
-            other => return other.replace('_', " "),
-        };
-        s.to_owned()
+        match CriterionId::from_id(id) {
+            Some(c) => self.pick(c.label_vi(), c.label_en()).to_owned(),
+            None => self.pick("Tiêu chí khác", "Another criterion").to_owned(),
+        }
     }
 }

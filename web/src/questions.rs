@@ -4,7 +4,7 @@
 //! knows *how* to ask each one (its kind and label) and how an answer changes the
 //! [`Application`]. No `web_sys` here: it is tested natively.
 
-use kc_rules::{Application, Line, LineRequest, Vnd, parse_vnd_vi};
+use kc_rules::{Application, Line, LineRequest, OldUnit, QuestionId, SizeSector, Subject, Vnd, parse_vnd_vi};
 use time::Date;
 
 use crate::lang::Lang;
@@ -30,60 +30,51 @@ pub enum Kind {
     Commune,
 }
 
-const SUBJECTS: &[(&str, &str, &str)] = &[
-    ("household_business", "Hộ kinh doanh", "Household business"),
-    ("cooperative", "Hợp tác xã", "Cooperative"),
-    ("cooperative_group", "Tổ hợp tác", "Cooperative group"),
-    ("union_of_cooperatives", "Liên hiệp hợp tác xã", "Union of cooperatives"),
-    ("enterprise", "Doanh nghiệp", "Enterprise"),
-    ("unregistered", "Cá nhân, nhóm chưa đăng ký kinh doanh", "Person or group, not registered"),
+/// A choice list from the engine's vocabulary: `(wire id, Vietnamese, English)` per value.
+macro_rules! choices {
+    ($($v:expr),* $(,)?) => {
+        &[$(($v.id(), $v.label_vi(), $v.label_en())),*]
+    };
+}
+
+const SUBJECTS: &[(&str, &str, &str)] = choices![
+    Subject::HouseholdBusiness,
+    Subject::Cooperative,
+    Subject::CooperativeGroup,
+    Subject::UnionOfCooperatives,
+    Subject::Enterprise,
+    Subject::Unregistered,
 ];
 
-const SIZE_SECTORS: &[(&str, &str, &str)] = &[
-    (
-        "agriculture_industry_construction",
-        "Nông, lâm nghiệp, thủy sản; công nghiệp và xây dựng",
-        "Agriculture, forestry, fisheries; industry and construction",
-    ),
-    ("trade_services", "Thương mại, dịch vụ", "Trade and services"),
+const SIZE_SECTORS: &[(&str, &str, &str)] =
+    choices![SizeSector::AgricultureIndustryConstruction, SizeSector::TradeServices];
+
+const OLD_UNITS: &[(&str, &str, &str)] = choices![
+    OldUnit::Xa,
+    OldUnit::ThiTran,
+    OldUnit::ThiXa,
+    OldUnit::PhuongCityGrade2Or3,
+    OldUnit::PhuongCityGrade1,
+    OldUnit::PhuongQuan,
 ];
 
-const OLD_UNITS: &[(&str, &str, &str)] = &[
-    ("xa", "Xã thuộc huyện", "Commune of a district"),
-    ("thi_tran", "Thị trấn", "Township"),
-    ("thi_xa", "Phường, xã thuộc thị xã", "Ward or commune of a district-level town"),
-    ("phuong_city_grade2_or3", "Phường của thành phố loại II, III", "Ward of a grade-2 or grade-3 city"),
-    ("phuong_city_grade1", "Phường của thành phố loại I", "Ward of a grade-1 city"),
-    ("phuong_quan", "Phường thuộc quận", "Ward of an urban district"),
-];
+/// The order questions are shown in: the engine's asking order ([`QuestionId::ALL`]), less
+/// the form's fixed start (the lines and the commune).
+pub const ORDER: &[&str] = &ORDER_IDS;
 
-/// The order questions are shown in (the engine's asking order, docs/engine.md).
-pub const ORDER: &[&str] = &[
-    "subject",
-    "location.old_unit",
-    "location.ward_converted_on",
-    "location.craft_village",
-    "location.former_province",
-    "sector",
-    "fired_clay_manual_kiln",
-    "location.difficult_area",
-    "size.sector_group",
-    "size.employees",
-    "size.revenue",
-    "size.capital",
-    "lines.machinery.cost",
-    "lines.technology_line.cost",
-    "lines.demo_model.cost",
-    "lines.replication_model.cost",
-    "lines.cleaner_production_model.cost",
-    "lines.startup.cost",
-    "lines.training.cost",
-    "lines.training.learners",
-    "conditions.equipment_new",
-    "conditions.technology_new_locally",
-    "conditions.no_other_state_funding",
-    "conditions.counterpart_funding",
-];
+const ORDER_IDS: [&str; QuestionId::COUNT - 2] = {
+    let mut out = [""; QuestionId::COUNT - 2];
+    let (mut i, mut n) = (0, 0);
+    while i < QuestionId::COUNT {
+        let q = QuestionId::ALL[i];
+        if !matches!(q, QuestionId::Lines | QuestionId::CommuneCode) {
+            out[n] = q.id();
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+};
 
 /// The line named in a `lines.<line>.…` id.
 pub fn line_of(id: &str) -> Option<Line> {
@@ -443,8 +434,8 @@ pub fn to_show(app: &Application, missing: &[kc_rules::Question]) -> Vec<String>
         .map(|id| (*id).to_owned())
         .collect();
     for q in missing {
-        if !fixed(&q.id) && !out.contains(&q.id) && kind(&q.id).is_some() {
-            out.push(q.id.clone());
+        if !fixed(&q.id) && !out.iter().any(|s| q.id == s.as_str()) && kind(&q.id).is_some() {
+            out.push(q.id.id().to_owned());
         }
     }
     out
@@ -506,8 +497,20 @@ mod tests {
     fn only_asked_or_answered_questions_are_shown() {
         let mut app = Application::default();
         apply(&mut app, "subject", &Answer::Choice(Some("cooperative".into()))).unwrap();
-        let missing = vec![kc_rules::Question { id: "sector".into(), why: kc_rules::Text::new("", "") }];
+        let missing = vec![kc_rules::Question { id: QuestionId::Sector, why: kc_rules::Text::new("", "") }];
         assert_eq!(to_show(&app, &missing), vec!["subject".to_owned(), "sector".to_owned()]);
+    }
+
+    #[test]
+    fn the_form_knows_every_question_the_engine_asks() {
+        for q in QuestionId::ALL {
+            if q != QuestionId::Lines {
+                assert!(kind(q.id()).is_some(), "{q}: no way to ask it");
+            }
+        }
+        assert_eq!(ORDER.len() + 2, QuestionId::COUNT);
+        assert_eq!(ORDER.first(), Some(&"subject"));
+        assert!(!ORDER.contains(&"location.commune_code"));
     }
 
     #[test]

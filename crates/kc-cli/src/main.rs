@@ -74,7 +74,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
             Ok(explain::render(&decision, pack))
         }
         "pack" => {
-            if pack.param("subject.rules_start").and_then(|p| p.at(as_of)).is_none() {
+            if pack.param(kc_rules::ParamId::RulesStart).and_then(|p| p.at(as_of)).is_none() {
                 return Err(rules_failure(RulesError::NoRulesInForce { date: as_of }));
             }
             Ok(pack::render(pack, as_of))
@@ -127,7 +127,7 @@ fn read_stdin() -> Result<String, Failure> {
 fn decide(text: &str, as_of: Date) -> Result<Decision, Failure> {
     let app = parse_application(text)?;
     let pack = kc_rulepack::bundled();
-    if pack.param("subject.rules_start").and_then(|p| p.at(as_of)).is_none() {
+    if pack.param(kc_rules::ParamId::RulesStart).and_then(|p| p.at(as_of)).is_none() {
         return Err(rules_failure(RulesError::NoRulesInForce { date: as_of }));
     }
     app.check(pack).map_err(rules_failure)?;

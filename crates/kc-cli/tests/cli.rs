@@ -79,7 +79,8 @@ fn explain_prints_vietnamese_text() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("KẾT QUẢ TỰ KIỂM TRA KHUYẾN CÔNG"), "{}", r.stdout);
     assert!(r.stdout.contains("Kết luận:"), "{}", r.stdout);
-    assert!(r.stdout.contains("2026-01-01"), "{}", r.stdout);
+    assert!(r.stdout.contains("01/01/2026"), "{}", r.stdout);
+    assert!(!r.stdout.contains("sme_size") && !r.stdout.contains("lớp "), "{}", r.stdout);
 }
 
 #[test]
@@ -126,6 +127,19 @@ fn malformed_json() {
 fn unknown_commune_code() {
     bad(&["evaluate", "--as-of", "2026-01-01"], r#"{"location":{"commune_code":999999}}"#, "location.commune_code");
     bad(&["explain", "--as-of", "2026-01-01"], r#"{"location":{"commune_code":999999}}"#, "location.commune_code");
+}
+
+#[test]
+fn former_province_contradicting_the_commune() {
+    // 28468 (Xã Tân Hội) was in Tiền Giang before 2025.
+    let app = r#"{"location":{"commune_code":28468,"former_province":"dong_thap"}}"#;
+    bad(&["evaluate", "--as-of", "2026-01-01"], app, "location.former_province");
+    bad(&["explain", "--as-of", "2026-01-01"], app, "Tiền Giang");
+    let agreeing = kc(
+        &["evaluate", "--as-of", "2026-01-01"],
+        r#"{"location":{"commune_code":28468,"former_province":"tien_giang"}}"#,
+    );
+    assert_eq!(agreeing.code, 0, "{}", agreeing.stderr);
 }
 
 #[test]

@@ -6,7 +6,8 @@
 //! by the server as is) and the same content in postcard, a compact binary encoding that
 //! [`bundled`] decodes: decoding it needs far less code and time than JSON, which matters in
 //! the widget's WebAssembly bundle. The pack works the same natively and in WebAssembly; the
-//! WebAssembly copy only leaves out the reviewers' `note`s, which the engine never reads.
+//! WebAssembly copy only leaves out the reviewers' `note`s and the parameters' labels, which
+//! neither the engine nor the widget reads.
 //!
 //! ```
 //! let pack = kc_rulepack::bundled();
@@ -85,15 +86,19 @@ mod encoding {
         assert_eq!(json.id, super::PACK_ID);
     }
 
-    /// The widget's copy is the full pack less the notes, nothing else.
+    /// The widget's copy is the full pack less the notes and the parameters' labels, nothing else.
     #[test]
     fn lite_is_full_without_notes() {
         let lite_bin = include_bytes!(concat!(env!("OUT_DIR"), "/pack-lite.bin"));
         let lite: RulePack = postcard::from_bytes(lite_bin).unwrap();
         let mut full = super::bundled().clone();
-        let values = full.params.values_mut().chain(full.layers.iter_mut().flat_map(|l| &mut l.params));
-        for v in values.flat_map(|p| &mut p.values) {
-            v.note = None;
+        let params = full.params.values_mut().chain(full.layers.iter_mut().flat_map(|l| &mut l.params));
+        for p in params {
+            p.label_vi = String::new();
+            p.label_en = String::new();
+            for v in &mut p.values {
+                v.note = None;
+            }
         }
         assert_eq!(lite, full);
     }

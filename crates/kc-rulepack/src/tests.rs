@@ -4,7 +4,9 @@ use std::collections::BTreeSet;
 
 use kc_rules::Decimal;
 use kc_rules::pack::{CommuneKind, Kind, Param, ProvinceKind};
-use kc_rules::{Application, Basis, Fund, Line, LineRequest, OldUnit, Outcome, Rate, RulePack, Status, Subject, Vnd};
+use kc_rules::{
+    Application, Basis, Fund, Line, LineRequest, OldUnit, Outcome, Rate, RulePack, RulesError, Status, Subject, Vnd,
+};
 use time::Date;
 use time::macros::date;
 
@@ -131,7 +133,7 @@ fn layer_caps_within_national_caps() {
     let pack = pack();
     for l in &pack.layers {
         for lp in l.params.iter().filter(|p| p.kind == Kind::Vnd && p.id.ends_with(".cap")) {
-            let Some(national) = pack.param(&lp.id) else {
+            let Some(national) = pack.param(lp.id) else {
                 continue;
             };
             for (i, v) in lp.values.iter().enumerate() {
@@ -155,10 +157,10 @@ fn layer_caps_within_national_caps() {
 #[test]
 fn every_param_the_engine_reads_exists() {
     for id in kc_rules::PARAM_IDS {
-        assert!(pack().param(id).is_some(), "the engine reads {id}, the pack lacks it");
+        assert!(pack().param(*id).is_some(), "the engine reads {id}, the pack lacks it");
     }
     for (id, _) in kc_rules::CHOICES {
-        assert!(pack().param(id).is_some_and(|p| p.kind == Kind::Choice), "{id} is a choice");
+        assert!(pack().param(*id).is_some_and(|p| p.kind == Kind::Choice), "{id} is a choice");
     }
 }
 
@@ -173,9 +175,9 @@ fn sectors_unique_and_known_exclusions() {
 }
 
 #[test]
-fn unknown_keys_rejected() {
+fn unknown_keys_and_ids_rejected() {
     let text = r#"
-id = "x.cap"
+id = "machinery.cap"
 kind = "vnd"
 label_vi = "x"
 label_en = "x"
@@ -191,16 +193,24 @@ confidence = "S"
     assert!(toml::from_str::<Param>(&ok).is_ok(), "the same text without it parses");
     let value_extra = ok.replace("confidence = \"S\"", "confidence = \"S\"\nsource = \"x\"");
     assert!(toml::from_str::<Param>(&value_extra).is_err());
+    // A parameter id the engine does not know (a misspelling) does not parse.
+    let misspelt = ok.replace("machinery.cap", "machinary.cap");
+    assert!(toml::from_str::<Param>(&misspelt).is_err(), "an unknown parameter id must be refused");
 }
 
 // ---- Behaviour of the engine on the bundled pack. ----
 
 const XA_THANH_HOA: u32 = 16591;
 const PHUONG_HOAN_KIEM: u32 = 70;
-const XA_DONG_THAP: u32 = 28468;
-const XA_HAI_PHONG: u32 = 11674;
+/// Xã Tân Hồng, formerly Đồng Tháp.
+const XA_DONG_THAP: u32 = 29926;
+/// Xã Tân Hội (28468), formerly Tiền Giang, now Đồng Tháp.
+const XA_TIEN_GIANG: u32 = 28468;
+/// Xã Nam Sách, formerly Hải Dương, now Hải Phòng.
+const XA_HAI_DUONG: u32 = 10606;
 const XA_DAK_LAK: u32 = 24175;
-const XA_PHU_THO: u32 = 8515;
+/// Xã Đà Bắc, formerly Hòa Bình, now Phú Thọ.
+const XA_HOA_BINH: u32 = 4831;
 const TODAY: Date = date!(2026 - 11 - 22);
 
 fn vnd(v: i64) -> Vnd {
@@ -368,25 +378,35 @@ fn sectors_and_conditions() {
 
 #[test]
 fn provincial_layers() {
-    // Đồng Tháp: former province must be answered.
+    // Đồng Tháp: the former province follows from the commune, it is not asked.
     let mut app = machinery_app(XA_DONG_THAP, 700_000_000);
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
-    assert!(d.missing.iter().any(|q| q.id == "location.former_province"));
-    app.location.former_province = Some("dong_thap".into());
-    let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
+    assert!(!d.missing.iter().any(|q| q.id == "location.former_province"));
     let l = d.support_for(Line::Machinery).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(l.layer.as_deref(), Some("dong_thap.nq_08_2024"));
     assert_eq!(l.amount, Some(vnd(300_000_000)));
+    // An answer that agrees is accepted; one that contradicts the commune is refused.
+    app.location.former_province = Some("dong_thap".into());
+    assert_eq!(kc_rules::evaluate(pack(), &app, TODAY).unwrap(), d);
     app.location.former_province = Some("tien_giang".into());
-    let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
+    let e = kc_rules::evaluate(pack(), &app, TODAY).unwrap_err();
+    assert!(matches!(&e, RulesError::InvalidInput { field, .. } if field == "location.former_province"), "{e:?}");
+    // Formerly Tiền Giang: no resolution of it in the pack.
+    let d = kc_rules::evaluate(pack(), &machinery_app(XA_TIEN_GIANG, 700_000_000), TODAY).unwrap();
     let l = d.support_for(Line::Machinery).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(l.basis, Basis::SetByProvince);
-    // Hải Dương in Hải Phòng: 250 tr cap.
-    let mut app = machinery_app(XA_HAI_PHONG, 700_000_000);
+    let mut app = machinery_app(XA_TIEN_GIANG, 700_000_000);
     app.location.former_province = Some("hai_duong".into());
+    assert!(kc_rules::evaluate(pack(), &app, TODAY).is_err());
+    // Hải Dương in Hải Phòng: 250 tr cap; no technology-line level borrowed from the nation.
+    let mut app = machinery_app(XA_HAI_DUONG, 700_000_000);
+    app.lines.push(LineRequest { line: Line::TechnologyLine, cost: Some(vnd(1_000_000_000)), learners: None });
     let d = kc_rules::evaluate(pack(), &app, TODAY).unwrap();
     let l = d.support_for(Line::Machinery).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(l.amount, Some(vnd(250_000_000)));
+    let t = d.support_for(Line::TechnologyLine).find(|s| s.fund == Fund::Local).unwrap();
+    assert_eq!((t.basis, t.amount, t.cap.as_ref()), (Basis::SetByProvince, None, None));
+    assert!(t.note.as_ref().unwrap().vi.contains("không quy định mức cho nội dung này"), "{:?}", t.note);
     // Đắk Lắk: whole province, demo model 800 tr; machinery not in the layer.
     let mut app = machinery_app(XA_DAK_LAK, 700_000_000);
     app.lines.push(LineRequest { line: Line::DemoModel, cost: Some(vnd(4_000_000_000)), learners: None });
@@ -400,9 +420,8 @@ fn provincial_layers() {
     let l = d.support_for(Line::Machinery).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(l.basis, Basis::SetByProvince);
     // Hòa Bình: in force in 2025, replaced by Phú Thọ's resolution from 2026-01-01.
-    let mut app = machinery_app(XA_PHU_THO, 700_000_000);
+    let mut app = machinery_app(XA_HOA_BINH, 700_000_000);
     app.lines = vec![LineRequest { line: Line::ReplicationModel, cost: Some(vnd(500_000_000)), learners: None }];
-    app.location.former_province = Some("hoa_binh".into());
     let d = kc_rules::evaluate(pack(), &app, date!(2025 - 11 - 01)).unwrap();
     let l = d.support_for(Line::ReplicationModel).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(l.layer.as_deref(), Some("phu_tho.hoa_binh_qd_20_2019"));
@@ -412,6 +431,22 @@ fn provincial_layers() {
     let l = d.support_for(Line::ReplicationModel).find(|s| s.fund == Fund::Local).unwrap();
     assert_eq!(l.layer.as_deref(), Some("phu_tho.nq_23_2025"));
     assert_eq!(l.basis, Basis::SetByProvince);
+    let note = &l.note.as_ref().unwrap().vi;
+    assert!(note.contains("Nghị quyết 23/2025") && note.contains("chưa có trong gói quy tắc"), "{note}");
+}
+
+#[test]
+fn every_commune_has_a_former_province_of_its_province() {
+    let pack = pack();
+    for c in &pack.communes {
+        let p = pack.province(c.province_code).unwrap();
+        let f = c.former_province.as_deref().unwrap_or_else(|| panic!("commune {}: no former province", c.code));
+        let ok = if p.formed_from.is_empty() { f == p.codename } else { p.formed_from.iter().any(|x| x.codename == f) };
+        assert!(ok, "commune {} ({}): {f} is not a former province of {}", c.code, c.name, p.name);
+    }
+    assert_eq!(pack.commune(28468).unwrap().former_province.as_deref(), Some("tien_giang"));
+    assert_eq!(pack.commune(11674).unwrap().former_province.as_deref(), Some("hai_phong"));
+    assert_eq!(pack.commune(8515).unwrap().former_province.as_deref(), Some("phu_tho"));
 }
 
 #[test]

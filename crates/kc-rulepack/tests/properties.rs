@@ -84,6 +84,13 @@ fn location() -> impl Strategy<Value = LocationAnswers> {
         proptest::option::of(date()),
     )
         .prop_map(|(commune_code, craft_village, former_province, difficult_area, old_unit, ward_converted_on)| {
+            // A valid application's former province, when answered, is the commune's own
+            // (a contradicting one is refused, see the golden cases).
+            let derived = commune_code.and_then(|c| pack().commune(c)).and_then(|c| c.former_province.clone());
+            let former_province = match (former_province, derived) {
+                (Some(_), Some(d)) => Some(d),
+                (answer, _) => answer,
+            };
             LocationAnswers {
                 commune_code,
                 craft_village,

@@ -5,13 +5,17 @@
 //! priority multiplier raises the **cap** only, so the support never exceeds the cost share.
 //! Every figure carries the parameter it came from.
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 use time::Date;
 
-use crate::evaluate::Ctx;
+use crate::context::Ctx;
 use crate::pack::Layer;
+use crate::text::{Piece, Piece::S, cat, fill};
 use crate::{
-    Basis, Citation, Confidence, Fund, Line, Rate, Reference, RulesError, Status, SupportResult, Text, Used, Vnd,
+    Basis, Citation, Confidence, Fund, Line, ParamId, Rate, Reference, RulesError, Status, SupportResult, Text, Used,
+    Vnd,
 };
 
 type R<T> = Result<T, RulesError>;
@@ -53,15 +57,15 @@ type RateCap = (Option<Used<Rate>>, Option<Used<Vnd>>);
 
 /// Where the values of a line's support come from.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Source<'a> {
+pub(crate) enum Source {
     /// The national parameters.
     National,
     /// A provincial layer in force.
-    Layer(&'a Layer),
+    Layer(&'static Layer),
 }
 
 /// A parameter of the source, typed.
-fn get<T: crate::params::FromValue>(ctx: &Ctx<'_>, src: Source<'_>, id: &str) -> R<Option<Used<T>>> {
+fn get<T: crate::params::FromValue>(ctx: &Ctx<'_>, src: Source, id: ParamId) -> R<Option<Used<T>>> {
     match src {
         Source::National => ctx.p.opt(id),
         Source::Layer(l) => ctx.p.layer(l, id),
@@ -69,54 +73,54 @@ fn get<T: crate::params::FromValue>(ctx: &Ctx<'_>, src: Source<'_>, id: &str) ->
 }
 
 /// The rate and cap of a line from one source. A technology line takes the machinery rate
-/// and, without its own cap, `machinery.cap × technology_line.cap_multiplier` (the layer's
-/// multiplier, else the national one).
-fn rate_and_cap(ctx: &Ctx<'_>, src: Source<'_>, line: Line) -> R<RateCap> {
+/// and, without its own cap, `machinery.cap × technology_line.cap_multiplier` of the same
+/// source; a layer with neither states no technology-line level.
+fn rate_and_cap(ctx: &Ctx<'_>, src: Source, line: Line) -> R<RateCap> {
     if line != Line::TechnologyLine {
-        let id = line.id();
-        return Ok((get(ctx, src, &format!("{id}.rate"))?, get(ctx, src, &format!("{id}.cap"))?));
+        return Ok((get(ctx, src, ParamId::rate(line))?, get(ctx, src, ParamId::cap(line))?));
     }
-    let rate = match get::<Rate>(ctx, src, "technology_line.rate")? {
+    let rate = match get::<Rate>(ctx, src, ParamId::TechnologyLineRate)? {
         Some(r) => Some(r),
-        None => get(ctx, src, "machinery.rate")?,
+        None => get(ctx, src, ParamId::MachineryRate)?,
     };
-    if let Some(cap) = get::<Vnd>(ctx, src, "technology_line.cap")? {
+    if let Some(cap) = get::<Vnd>(ctx, src, ParamId::TechnologyLineCap)? {
         return Ok((rate, Some(cap)));
     }
-    let Some(machinery) = get::<Vnd>(ctx, src, "machinery.cap")? else {
+    let Some(machinery) = get::<Vnd>(ctx, src, ParamId::MachineryCap)? else {
         return Ok((rate, None));
     };
-    let factor = match get::<Decimal>(ctx, src, "technology_line.cap_multiplier")? {
-        Some(f) => Some(f),
-        None => ctx.p.opt::<Decimal>("technology_line.cap_multiplier")?,
-    };
-    let Some(factor) = factor else {
-        return Ok((rate, Some(machinery)));
+    // A layer states what its resolution states: without its own multiplier (or line cap) it
+    // has no level for a technology line, and none is borrowed from the national rule.
+    let Some(factor) = get::<Decimal>(ctx, src, ParamId::TechnologyLineCapMultiplier)? else {
+        return Ok(match src {
+            Source::National => (rate, Some(machinery)),
+            Source::Layer(_) => (None, None),
+        });
     };
     let value = machinery
         .value
         .as_decimal()
         .checked_mul(factor.value)
         .and_then(|d| Vnd::from_decimal_toward_zero(d).ok())
-        .ok_or_else(|| RulesError::BadPack { id: factor.param.clone() })?;
+        .ok_or_else(|| RulesError::BadPack { id: factor.param.id().to_owned() })?;
     let cap = Used {
-        param: "technology_line.cap".to_owned(),
+        param: ParamId::TechnologyLineCap,
         value,
         from: machinery.from.max(factor.from),
-        citation: factor.citation.clone(),
+        citation: factor.citation,
         confidence: machinery.confidence.min(factor.confidence),
     };
     Ok((rate, Some(cap)))
 }
 
-/// The multiplier for a source: the source's `priority.cap_multiplier` when a priority-area
-/// fact holds, else 1 (a layer without its own multiplier has none).
-fn multiplier(ctx: &Ctx<'_>, src: Source<'_>, as_of: Date) -> R<(Used<Decimal>, bool)> {
+/// The multiplier for a source: the source's `priority.cap_multiplier` when a priority area
+/// or sector fact holds, else 1 (a layer without its own multiplier has none).
+fn multiplier(ctx: &Ctx<'_>, src: Source, as_of: Date) -> R<(Used<Decimal>, bool)> {
     let param = match src {
-        Source::National => ctx.p.need::<Decimal>("priority.cap_multiplier")?,
-        Source::Layer(l) => ctx.p.layer::<Decimal>(l, "priority.cap_multiplier")?,
+        Source::National => ctx.p.need::<Decimal>(ParamId::PriorityCapMultiplier)?,
+        Source::Layer(l) => ctx.p.layer::<Decimal>(l, ParamId::PriorityCapMultiplier)?,
     };
-    let holds = ctx.priority_area();
+    let holds = ctx.priority;
     Ok(match param {
         Some(mut u) => {
             let applied = holds && u.value != Decimal::ONE;
@@ -127,13 +131,10 @@ fn multiplier(ctx: &Ctx<'_>, src: Source<'_>, as_of: Date) -> R<(Used<Decimal>, 
         }
         None => (
             Used {
-                param: "priority.cap_multiplier".to_owned(),
+                param: ParamId::PriorityCapMultiplier,
                 value: Decimal::ONE,
                 from: as_of,
-                citation: Citation {
-                    document: "Không có hệ số ưu tiên trong gói quy tắc vào ngày này / no priority uplift in the pack on this date".to_owned(),
-                    provision: String::new(),
-                },
+                citation: Citation::fixed("Không có hệ số ưu tiên trong gói quy tắc vào ngày này", ""),
                 confidence: Confidence::S,
             },
             false,
@@ -143,9 +144,9 @@ fn multiplier(ctx: &Ctx<'_>, src: Source<'_>, as_of: Date) -> R<(Used<Decimal>, 
 
 /// Checks the rounding mode the pack declares (only `toward_zero` is known).
 pub(crate) fn check_rounding(ctx: &Ctx<'_>) -> R<()> {
-    match ctx.p.need::<String>("rounding.mode")? {
+    match ctx.p.need::<&str>(ParamId::RoundingMode)? {
         Some(u) if u.value == "toward_zero" => Ok(()),
-        _ => Err(RulesError::BadPack { id: "rounding.mode".to_owned() }),
+        _ => Err(RulesError::BadPack { id: ParamId::RoundingMode.id().to_owned() }),
     }
 }
 
@@ -153,7 +154,7 @@ pub(crate) fn check_rounding(ctx: &Ctx<'_>) -> R<()> {
 fn blank(
     line: Line,
     fund: Fund,
-    layer: Option<String>,
+    layer: Option<Cow<'static, str>>,
     status: Status,
     basis: Basis,
     multiplier: Used<Decimal>,
@@ -169,6 +170,7 @@ fn blank(
         cap: None,
         multiplier,
         amount: None,
+        amount_if_eligible: None,
         ceiling: None,
         cap_applied: false,
         cap_binds_above: None,
@@ -180,36 +182,88 @@ fn blank(
 
 /// The training reference norms (not khuyến công rules), times the learners when given.
 fn training_references(ctx: &Ctx<'_>) -> R<Vec<Reference>> {
-    let Some(per) = ctx.p.need::<Vnd>("training.reference_per_learner")? else {
+    let Some(per) = ctx.p.need::<Vnd>(ParamId::TrainingReferencePerLearner)? else {
         return Ok(Vec::new());
     };
     let learners = ctx.app.line(Line::Training).and_then(|r| r.learners);
+    let per_vnd = Piece::Vnd(per.value);
     let (amount, vi, en) = match learners {
         Some(n) => (
             Vnd::from_decimal_toward_zero(per.value.as_decimal() * Decimal::from(n)).ok(),
-            format!(
-                "Giá trị tham chiếu khóa học miễn phí: {} /học viên/khóa × {n} học viên (định mức tham chiếu, không phải quy định khuyến công)",
-                per.value
+            fill(
+                "Giá trị tham chiếu khóa học miễn phí: {} /học viên/khóa × {} học viên (định mức tham chiếu, không phải quy định khuyến công)",
+                &[per_vnd, Piece::N(n)],
             ),
-            format!(
-                "Reference value of free courses: {} per learner per course × {n} learners (a reference norm, not a khuyến công rule)",
-                per.value
+            fill(
+                "Reference value of free courses: {} per learner per course × {} learners (a reference norm, not a khuyến công rule)",
+                &[per_vnd, Piece::N(n)],
             ),
         ),
         None => (
             Some(per.value),
-            format!("Định mức tham chiếu: {} /học viên/khóa (không phải quy định khuyến công)", per.value),
-            format!("Reference norm: {} per learner per course (not a khuyến công rule)", per.value),
+            fill("Định mức tham chiếu: {} /học viên/khóa (không phải quy định khuyến công)", &[per_vnd]),
+            fill("Reference norm: {} per learner per course (not a khuyến công rule)", &[per_vnd]),
         ),
     };
     Ok(vec![Reference { label: Text::new(vi, en), amount, citation: per.citation, confidence: per.confidence }])
 }
 
-/// The support of one requested line from one source.
-pub(crate) fn support(ctx: &Ctx<'_>, line: Line, status: Status, src: Source<'_>) -> R<SupportResult> {
+/// The support of one requested line from one source. A line that is not met carries no
+/// `amount`: the figure it would have is `amount_if_eligible`, never shown as the support.
+pub(crate) fn support(ctx: &Ctx<'_>, line: Line, status: Status, src: Source) -> R<SupportResult> {
+    let mut out = match src {
+        Source::Layer(l) if l.levels_unread => unread_layer(ctx, line, status, l)?,
+        _ => figures(ctx, line, status, src)?,
+    };
+    if status == Status::NotMet {
+        out.amount_if_eligible = out.amount.take();
+        out.ceiling = None;
+    }
+    if let Source::Layer(l) = src
+        && l.start_assumed
+        && let Some(from) = ctx.p.layer_from(l)
+    {
+        let (vi, en) = (
+            format!(
+                "Ngày bắt đầu áp dụng {} là giả định của gói quy tắc: chưa thấy ngày hiệu lực của văn bản.",
+                crate::iso_date::vi(from)
+            ),
+            format!("The start date {from} is the pack's assumption: the resolution's effective date was not seen."),
+        );
+        out.note = Some(match out.note.take() {
+            Some(n) => Text::new(format!("{} {vi}", n.vi), format!("{} {en}", n.en)),
+            None => Text::new(vi, en),
+        });
+    }
+    Ok(out)
+}
+
+/// A layer whose resolution is known but whose levels are not in the pack.
+fn unread_layer(ctx: &Ctx<'_>, line: Line, status: Status, l: &'static Layer) -> R<SupportResult> {
+    let resolution = l
+        .params
+        .iter()
+        .find(|p| p.id == ParamId::LayerInForce)
+        .and_then(|p| p.at(ctx.as_of))
+        .map_or(l.name.as_str(), |v| &*v.citation.document);
+    let mut out = no_layer(
+        ctx,
+        line,
+        status,
+        Text::new(
+            format!("Tỉnh có nghị quyết: {resolution}; mức hỗ trợ chưa có trong gói quy tắc."),
+            format!("The province has a resolution ({resolution}); its levels are not in the rule pack yet."),
+        ),
+    )?;
+    out.layer = Some(Cow::Borrowed(&l.id));
+    Ok(out)
+}
+
+/// The figures of one line from one source.
+fn figures(ctx: &Ctx<'_>, line: Line, status: Status, src: Source) -> R<SupportResult> {
     let (fund, layer_id) = match src {
         Source::National => (Fund::National, None),
-        Source::Layer(l) => (Fund::Local, Some(l.id.clone())),
+        Source::Layer(l) => (Fund::Local, Some(Cow::Borrowed(l.id.as_str()))),
     };
     let (mult, mult_applied) = multiplier(ctx, src, ctx.as_of)?;
     let request = ctx.app.line(line);
@@ -219,12 +273,12 @@ pub(crate) fn support(ctx: &Ctx<'_>, line: Line, status: Status, src: Source<'_>
     out.eligible_cost = cost;
 
     if line == Line::Training && rate.is_none() && cap.is_none() {
-        if let Some(per) = get::<Vnd>(ctx, src, "training.per_learner")? {
-            return training_per_learner(ctx, out, per);
+        if let Some(per) = get::<Vnd>(ctx, src, ParamId::TrainingPerLearner)? {
+            return training_per_learner(ctx, out, per, src);
         }
         out.basis = Basis::SetByProvince;
         out.references = training_references(ctx)?;
-        out.note = Some(Text::new(
+        out.note = Some(Text::fixed(
             "Đào tạo nghề được hỗ trợ bằng khóa học miễn phí cho người lao động; mức chi do tỉnh quyết định theo định mức chi chung. Không có mức khuyến công quốc gia cho mỗi học viên.",
             "Training is support in kind (free courses for workers); levels are set by the province under general spending norms. There is no national khuyến công amount per learner.",
         ));
@@ -234,7 +288,7 @@ pub(crate) fn support(ctx: &Ctx<'_>, line: Line, status: Status, src: Source<'_>
         match src {
             Source::National => {
                 out.basis = Basis::NoValue;
-                out.note = Some(Text::new(
+                out.note = Some(Text::fixed(
                     "Không có mức hỗ trợ khuyến công quốc gia đã xác minh cho nội dung này vào ngày này.",
                     "No verified national khuyến công level for this line on this date.",
                 ));
@@ -242,11 +296,8 @@ pub(crate) fn support(ctx: &Ctx<'_>, line: Line, status: Status, src: Source<'_>
             Source::Layer(l) => {
                 out.basis = Basis::SetByProvince;
                 out.note = Some(Text::new(
-                    format!(
-                        "{} chưa có mức cho nội dung này trong gói quy tắc: hỏi trung tâm khuyến công tỉnh.",
-                        l.name
-                    ),
-                    format!("{}: no level for this line in the pack; ask the provincial centre.", l.name),
+                    cat(&[S(&l.name), S(": nghị quyết của tỉnh không quy định mức cho nội dung này.")]),
+                    cat(&[S(&l.name), S(": the provincial resolution sets no level for this line.")]),
                 ));
             }
         }
@@ -278,7 +329,7 @@ pub(crate) fn support(ctx: &Ctx<'_>, line: Line, status: Status, src: Source<'_>
             let f = capped(Rate::FULL, cost, c.value, mult.value);
             out.basis = Basis::CeilingOnly;
             out.ceiling = Some(f.amount);
-            out.note = Some(Text::new(
+            out.note = Some(Text::fixed(
                 "Chưa xác minh được tỷ lệ hỗ trợ: chỉ biết mức tối đa, số tiền thực tế có thể thấp hơn.",
                 "The support rate is not verified: only the cap is known; the actual amount may be lower.",
             ));
@@ -294,7 +345,7 @@ pub(crate) fn support(ctx: &Ctx<'_>, line: Line, status: Status, src: Source<'_>
 
 /// Training from a layer's per-learner level: `per_learner × learners`, within
 /// `training.cap` when the layer has one.
-fn training_per_learner(ctx: &Ctx<'_>, mut out: SupportResult, per: Used<Vnd>) -> R<SupportResult> {
+fn training_per_learner(ctx: &Ctx<'_>, mut out: SupportResult, per: Used<Vnd>, src: Source) -> R<SupportResult> {
     out.confidence = per.confidence;
     let Some(n) = ctx.app.line(Line::Training).and_then(|r| r.learners) else {
         out.basis = Basis::NeedCost;
@@ -303,9 +354,9 @@ fn training_per_learner(ctx: &Ctx<'_>, mut out: SupportResult, per: Used<Vnd>) -
     let total = Vnd::from_decimal_toward_zero(per.value.as_decimal() * Decimal::from(n)).map_err(|_| {
         RulesError::InvalidInput { field: "lines.training.learners".into(), message: "quá lớn / too large".into() }
     })?;
-    let cap = match out.layer.as_deref().and_then(|id| ctx.pack.layers.iter().find(|l| l.id == id)) {
-        Some(l) => ctx.p.layer::<Vnd>(l, "training.cap")?,
-        None => None,
+    let cap = match src {
+        Source::Layer(l) => ctx.p.layer::<Vnd>(l, ParamId::TrainingCap)?,
+        Source::National => None,
     };
     let f = capped(Rate::FULL, total, cap.as_ref().map_or(Vnd::from_const(crate::MAX_VND), |c| c.value), Decimal::ONE);
     out.basis = Basis::Computed;
@@ -330,8 +381,15 @@ pub(crate) fn no_layer(ctx: &Ctx<'_>, line: Line, status: Status, why: Text) -> 
 }
 
 /// A layer with no parameters, for look-ups that must find nothing.
-static EMPTY_LAYER: Layer =
-    Layer { id: String::new(), province_code: 0, former_province: None, name: String::new(), params: Vec::new() };
+static EMPTY_LAYER: Layer = Layer {
+    id: String::new(),
+    province_code: 0,
+    former_province: None,
+    name: String::new(),
+    levels_unread: false,
+    start_assumed: false,
+    params: Vec::new(),
+};
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 //!
 //! The widget carries all 3,321 communes in its bundle. Row by row (code, name, kind,
 //! province) they took 29 KB gzipped; as columns — code deltas, one kind byte each, province
-//! runs, and the names without the kind word they start with (`Phường `, `Xã `, `Đặc khu `)
+//! runs, former-province runs, and the names without the kind word they start with (`Phường `, `Xã `, `Đặc khu `)
 //! — they take about 17 KB. Human-readable formats (the `/rulepack` JSON) keep the plain list.
 
 use serde::de::Error as _;
@@ -20,6 +20,9 @@ struct Columns {
     kinds: Vec<u8>,
     /// (province code, how many consecutive communes).
     province_runs: Vec<(u16, u32)>,
+    /// (former province codename, empty for none; how many consecutive communes): 68 runs
+    /// cover the 3,321 communes, since GSO codes are grouped by the pre-2025 province.
+    former_runs: Vec<(String, u32)>,
     /// The names, one per line.
     names: String,
 }
@@ -36,8 +39,13 @@ pub(crate) fn serialize<S: Serializer>(communes: &[Commune], s: S) -> Result<S::
     if s.is_human_readable() {
         return communes.serialize(s);
     }
-    let mut cols =
-        Columns { code_deltas: Vec::new(), kinds: Vec::new(), province_runs: Vec::new(), names: String::new() };
+    let mut cols = Columns {
+        code_deltas: Vec::new(),
+        kinds: Vec::new(),
+        province_runs: Vec::new(),
+        former_runs: Vec::new(),
+        names: String::new(),
+    };
     let mut prev = 0;
     for (i, c) in communes.iter().enumerate() {
         let delta = c.code.checked_sub(prev).filter(|d| i == 0 || *d > 0);
@@ -60,6 +68,11 @@ pub(crate) fn serialize<S: Serializer>(communes: &[Commune], s: S) -> Result<S::
             Some((p, n)) if *p == c.province_code => *n += 1,
             _ => cols.province_runs.push((c.province_code, 1)),
         }
+        let former = c.former_province.as_deref().unwrap_or("");
+        match cols.former_runs.last_mut() {
+            Some((f, n)) if f == former => *n += 1,
+            _ => cols.former_runs.push((former.to_owned(), 1)),
+        }
     }
     cols.serialize(s)
 }
@@ -72,10 +85,12 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Commune
     let cols = Columns::deserialize(d)?;
     let n = cols.code_deltas.len();
     let runs_total: u64 = cols.province_runs.iter().map(|(_, k)| u64::from(*k)).sum();
-    if cols.names.is_empty() && n > 0 || cols.kinds.len() != n || runs_total != n as u64 {
+    let former_total: u64 = cols.former_runs.iter().map(|(_, k)| u64::from(*k)).sum();
+    if cols.names.is_empty() && n > 0 || cols.kinds.len() != n || runs_total != n as u64 || former_total != n as u64 {
         return Err(D::Error::custom("commune columns of different lengths"));
     }
     let provinces = cols.province_runs.iter().flat_map(|&(p, k)| std::iter::repeat_n(p, k as usize));
+    let mut formers = cols.former_runs.iter().flat_map(|(f, k)| std::iter::repeat_n(f, *k as usize));
     let names = cols.names.split('\n').take(if n == 0 { 0 } else { usize::MAX });
     let mut out = Vec::with_capacity(n);
     let mut code = 0u32;
@@ -90,7 +105,8 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Commune
         } else {
             name.to_owned()
         };
-        out.push(Commune { code, name, kind, province_code });
+        let former_province = formers.next().filter(|f| !f.is_empty()).cloned();
+        out.push(Commune { code, name, kind, province_code, former_province });
     }
     if out.len() != n {
         return Err(D::Error::custom("fewer commune names than codes"));
@@ -103,7 +119,8 @@ mod tests {
     use super::*;
 
     fn c(code: u32, name: &str, kind: CommuneKind, province_code: u16) -> Commune {
-        Commune { code, name: name.to_owned(), kind, province_code }
+        let former_province = (province_code == 79).then(|| "ba_ria_vung_tau".to_owned());
+        Commune { code, name: name.to_owned(), kind, province_code, former_province }
     }
 
     #[test]
@@ -135,10 +152,17 @@ mod tests {
             code_deltas: vec![1, 2],
             kinds: vec![0, 0],
             province_runs: vec![(1, 2)],
+            former_runs: vec![(String::new(), 2)],
             names: "only one".to_owned(),
         };
         assert!(postcard::from_bytes::<T>(&postcard::to_allocvec(&bad).unwrap()).is_err());
-        let bad_kind = Columns { code_deltas: vec![1], kinds: vec![9], province_runs: vec![(1, 1)], names: "x".into() };
+        let bad_kind = Columns {
+            code_deltas: vec![1],
+            kinds: vec![9],
+            province_runs: vec![(1, 1)],
+            former_runs: vec![(String::new(), 1)],
+            names: "x".into(),
+        };
         assert!(postcard::from_bytes::<T>(&postcard::to_allocvec(&bad_kind).unwrap()).is_err());
     }
 }

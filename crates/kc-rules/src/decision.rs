@@ -3,55 +3,35 @@
 //! Ineligibility is a value here (`Outcome::NotEligible` with the failed criteria), never an
 //! error. Every number in it names the parameter it came from, with citation and confidence.
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::{Citation, Confidence, Line, Rate, Text, Vnd};
-
-/// The overall answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Every criterion is met for at least one requested line.
-    Eligible,
-    /// A criterion is not met for every requested line.
-    NotEligible,
-    /// Nothing failed yet, but answers are missing (see [`Decision::missing`]).
-    NeedMoreAnswers,
-}
-
-/// The state of one criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Met.
-    Met,
-    /// Not met.
-    NotMet,
-    /// Cannot tell yet: an answer is missing.
-    Unknown,
-}
+use crate::{
+    Basis, Citation, Confidence, CriterionId, Fund, HintId, Line, Outcome, ParamId, PriorityId, QuestionId, Rate,
+    Status, Text, Vnd,
+};
 
 /// A value the criterion compared (`employees 12 ≤ 100`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comparison {
-    /// What was compared: an input path (`size.employees`) or a parameter id.
-    pub what: String,
-    /// The applicant's value, as text (`12`, `Phường Hoàn Kiếm (phuong)`), or `?`.
-    pub actual: String,
+    /// What was compared: an input path (`size.employees`, a [`QuestionId`]).
+    pub what: Cow<'static, str>,
+    /// The applicant's value, as text (`12`, `household_business`, `có`), or `?`.
+    pub actual: Cow<'static, str>,
     /// The relation (`≤`, `=`, `∈`, `≠`).
-    pub op: String,
+    pub op: Cow<'static, str>,
     /// The limit or the accepted values, as text.
-    pub limit: String,
+    pub limit: Cow<'static, str>,
 }
 
 /// The result of one legal criterion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CriterionResult {
-    /// Stable id: `subject`, `sme_size`, `location`, `sector`, `equipment_new`,
-    /// `no_double_funding`, `counterpart_funding`, `technology_new_locally`, `startup_area`.
-    pub id: String,
+    /// Which criterion (`sme_size` on the wire).
+    pub id: CriterionId,
     /// Met, not met, unknown.
     pub status: Status,
     /// The lines it applies to; empty means every requested line.
@@ -68,21 +48,11 @@ pub struct CriterionResult {
     pub confidence: Confidence,
 }
 
-/// Which fund would pay.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fund {
-    /// Khuyến công quốc gia (national, MOIT).
-    National,
-    /// Khuyến công địa phương (provincial budget, HĐND levels).
-    Local,
-}
-
 /// A parameter value as used in a computation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Used<T> {
-    /// Parameter id (`machinery.cap`), or a derived name (`technology_line.cap`).
-    pub param: String,
+    /// Parameter id (`machinery.cap`), or the id of a derived value (`technology_line.cap`).
+    pub param: ParamId,
     /// The value.
     pub value: T,
     /// In force from.
@@ -92,22 +62,6 @@ pub struct Used<T> {
     pub citation: Citation,
     /// How sure.
     pub confidence: Confidence,
-}
-
-/// How the amount of a line was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Basis {
-    /// `min(rate × cost, cap) × multiplier`, rounded: a figure.
-    Computed,
-    /// Only a cap is known (no verified rate): `ceiling` is the most it can be.
-    CeilingOnly,
-    /// The province sets the amount and the pack has no value: no figure is invented.
-    SetByProvince,
-    /// Not enough answers yet (the cost is missing).
-    NeedCost,
-    /// No value in force for this fund on this date.
-    NoValue,
 }
 
 /// A reference figure shown beside a line that has no rule of its own (training).
@@ -133,7 +87,7 @@ pub struct SupportResult {
     pub fund: Fund,
     /// The provincial layer used (local fund only), e.g. `dong_thap.nq_08_2024`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub layer: Option<String>,
+    pub layer: Option<Cow<'static, str>>,
     /// Whether this line is eligible, from the criteria that apply to it.
     pub status: Status,
     /// How the amount was found.
@@ -149,9 +103,13 @@ pub struct SupportResult {
     pub cap: Option<Used<Vnd>>,
     /// The priority multiplier used (1 unless a dated uplift is in force and a flag holds).
     pub multiplier: Used<Decimal>,
-    /// The support amount, when `basis` is `computed`.
+    /// The support amount, when `basis` is `computed` and the line is not failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Vnd>,
+    /// For a line that is not met: what `amount` would be if it were eligible. Never the
+    /// support, never counted in a total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_if_eligible: Option<Vnd>,
     /// The most it can be, when only a cap is known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ceiling: Option<Vnd>,
@@ -173,8 +131,8 @@ pub struct SupportResult {
 /// A priority fact (never changes eligibility).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriorityFact {
-    /// Stable id: `difficult_area`, `women_owned`, `priority_sector`, …
-    pub id: String,
+    /// Which fact (`difficult_area`, `women_owned`, `priority_sector`, …).
+    pub id: PriorityId,
     /// Holds, does not hold, unknown.
     pub status: Status,
     /// Plain-language statement.
@@ -189,7 +147,7 @@ pub struct PriorityFact {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
     /// The input path it fills: `subject`, `location.commune_code`, `lines.machinery.cost`…
-    pub id: String,
+    pub id: QuestionId,
     /// Why it is asked.
     pub why: Text,
 }
@@ -197,8 +155,8 @@ pub struct Question {
 /// A counterfactual the applicant can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hint {
-    /// Stable id (`cap_binds`, `city_ward_craft_village`, …).
-    pub id: String,
+    /// Which hint (`cap_binds`, `city_ward_craft_village`, …).
+    pub id: HintId,
     /// The hint.
     pub text: Text,
 }
@@ -207,7 +165,7 @@ pub struct Hint {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaperRef {
     /// Paper id from the pack.
-    pub id: String,
+    pub id: Cow<'static, str>,
     /// Its name.
     pub label: Text,
     /// Basis.

@@ -7,85 +7,15 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::{RulePack, RulesError, Vnd};
-
-/// A support line (nội dung hỗ trợ) the applicant asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Line {
-    /// Application of advanced machinery / equipment (ứng dụng máy móc thiết bị tiên tiến).
-    Machinery,
-    /// A technology line (dây chuyền công nghệ).
-    TechnologyLine,
-    /// Technical demonstration model for a new technology / product (mô hình trình diễn).
-    DemoModel,
-    /// Model at an efficient establishment, for replication (mô hình nhân rộng).
-    ReplicationModel,
-    /// Pilot model of cleaner / sustainable production (mô hình thí điểm sản xuất sạch hơn).
-    CleanerProductionModel,
-    /// Founding a rural industrial enterprise in a difficult area (hỗ trợ thành lập doanh nghiệp).
-    Startup,
-    /// Vocational training and skill transfer (đào tạo nghề, truyền nghề).
-    Training,
-}
+use crate::{Line, OldUnit, RulePack, RulesError, SizeSector, Subject, Vnd};
 
 impl Line {
-    /// Every line, in the order the form offers them.
-    pub const ALL: [Line; 7] = [
-        Line::Machinery,
-        Line::TechnologyLine,
-        Line::DemoModel,
-        Line::ReplicationModel,
-        Line::CleanerProductionModel,
-        Line::Startup,
-        Line::Training,
-    ];
-
-    /// Stable id (`machinery`), as on the wire and in parameter ids.
-    pub fn id(self) -> &'static str {
-        match self {
-            Line::Machinery => "machinery",
-            Line::TechnologyLine => "technology_line",
-            Line::DemoModel => "demo_model",
-            Line::ReplicationModel => "replication_model",
-            Line::CleanerProductionModel => "cleaner_production_model",
-            Line::Startup => "startup",
-            Line::Training => "training",
-        }
-    }
-
-    /// Lines that buy equipment, which must be new (TT 46/2012 Art. 4 cl. 4).
+    /// Lines whose supported machinery must be new (TT 46/2012 Art. 4 cl. 4, the machinery
+    /// clause): machinery and technology lines. A demonstration model has its own condition
+    /// (technology new locally, Art. 4 cl. 2).
     pub fn buys_equipment(self) -> bool {
-        matches!(self, Line::Machinery | Line::TechnologyLine | Line::DemoModel)
+        matches!(self, Line::Machinery | Line::TechnologyLine)
     }
-}
-
-/// The kind of establishment (Decree 45/2012 Art. 1 cl. 2, as amended by Decree 235/2025).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Subject {
-    /// An enterprise (doanh nghiệp); must be an SME unless on the cleaner-production line.
-    Enterprise,
-    /// Hợp tác xã.
-    Cooperative,
-    /// Tổ hợp tác.
-    CooperativeGroup,
-    /// Liên hiệp hợp tác xã (a subject from 2025-10-15).
-    UnionOfCooperatives,
-    /// Hộ kinh doanh.
-    HouseholdBusiness,
-    /// A person or group without a registered establishment.
-    Unregistered,
-}
-
-/// The sector group that sets the SME thresholds (Decree 80/2021 Art. 5, 6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SizeSector {
-    /// Agriculture, forestry, fisheries; industry and construction.
-    AgricultureIndustryConstruction,
-    /// Trade and services.
-    TradeServices,
 }
 
 /// Enterprise size answers (Decree 80/2021 Art. 7–9).
@@ -106,25 +36,6 @@ pub struct SizeAnswers {
     pub capital: Option<Vnd>,
 }
 
-/// The place of production before 2025-10-15, as the applicant declares it
-/// (the pre-2025 units are not in the official list any more).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OldUnit {
-    /// A commune (xã) of a district (huyện).
-    Xa,
-    /// A township (thị trấn).
-    ThiTran,
-    /// A ward or commune of a district-level town (thị xã).
-    ThiXa,
-    /// A ward of a grade-2 or grade-3 city.
-    PhuongCityGrade2Or3,
-    /// A ward of a grade-1 city (eligible only if converted from a commune ≤ 5 years before).
-    PhuongCityGrade1,
-    /// A ward of an urban district (quận) of a centrally-run city.
-    PhuongQuan,
-}
-
 /// Where the establishment produces.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,8 +46,9 @@ pub struct LocationAnswers {
     /// Inside a craft village (làng nghề) recognised by the provincial People's Committee.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub craft_village: Option<bool>,
-    /// For merged provinces: codename of the former province the commune was in, which
-    /// picks that former province's local-fund resolution.
+    /// For merged provinces: codename of the former province the place was in, which picks
+    /// that former province's local-fund resolution. It follows from `commune_code` (the pack
+    /// carries it); an answer that contradicts the commune is refused by [`Application::check`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub former_province: Option<String>,
     /// In an area with difficult or extremely difficult socio-economic conditions.
@@ -265,21 +177,35 @@ impl Application {
                 return Err(invalid(&format!("lines[{i}].learners"), "chỉ dùng cho đào tạo / only for training"));
             }
         }
-        if let Some(code) = self.location.commune_code
-            && pack.commune(code).is_none()
-        {
-            return Err(invalid(
-                "location.commune_code",
-                "mã xã/phường/đặc khu không có trong danh mục / unknown commune code",
-            ));
-        }
+        let commune = match self.location.commune_code {
+            Some(code) => Some(pack.commune(code).ok_or_else(|| {
+                invalid("location.commune_code", "mã xã/phường/đặc khu không có trong danh mục / unknown commune code")
+            })?),
+            None => None,
+        };
         if let Some(former) = &self.location.former_province {
-            let known = pack.provinces.iter().flat_map(|p| &p.formed_from).any(|f| &f.codename == former);
-            if !known {
-                return Err(invalid(
-                    "location.former_province",
-                    "tỉnh cũ không có trong danh mục / unknown former province",
-                ));
+            match commune.and_then(|c| c.former_province.as_deref()) {
+                // The commune decides the former province; an answer may only agree with it.
+                Some(derived) if derived != former => {
+                    let (was, said) = (pack.former_name(derived), pack.former_name(former));
+                    return Err(invalid(
+                        "location.former_province",
+                        &format!(
+                            "trước năm 2025 xã/phường/đặc khu đã chọn thuộc {was}, không phải {said} / \
+                             before 2025 the chosen commune was in {was}, not {said}"
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    let known = pack.provinces.iter().flat_map(|p| &p.formed_from).any(|f| &f.codename == former);
+                    if !known {
+                        return Err(invalid(
+                            "location.former_province",
+                            "tỉnh cũ không có trong danh mục / unknown former province",
+                        ));
+                    }
+                }
             }
         }
         if let Some(sector) = &self.sector

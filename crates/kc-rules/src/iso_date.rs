@@ -16,6 +16,11 @@ pub fn format(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// Formats a date the Vietnamese way, `DD/MM/YYYY` (`15/10/2025`), for texts in Vietnamese.
+pub fn vi(d: Date) -> String {
+    format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
+}
+
 /// Parses exactly `YYYY-MM-DD`; `None` for anything else or a date that does not exist.
 pub fn parse(s: &str) -> Option<Date> {
     let b = s.as_bytes();

@@ -118,18 +118,50 @@ impl TryFrom<Decimal> for Vnd {
     }
 }
 
-/// Figures the Vietnamese way: `300.000.000 đ`.
+/// The figures of `n` with a dot every three digits (`300.000.000`), right-aligned in `buf`;
+/// returns where they start. ASCII only.
+fn grouped(mut n: u64, buf: &mut [u8; 27]) -> usize {
+    let mut at = buf.len();
+    let mut digits = 0;
+    loop {
+        if digits > 0 && digits % 3 == 0 {
+            at -= 1;
+            buf[at] = b'.';
+        }
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        digits += 1;
+        n /= 10;
+        if n == 0 {
+            return at;
+        }
+    }
+}
+
+impl Vnd {
+    /// Appends `300.000.000 đ` to `out` (for texts built piece by piece).
+    pub(crate) fn push_to(self, out: &mut String) {
+        let mut buf = [0u8; 27];
+        let at = grouped(self.to_i64().unsigned_abs(), &mut buf);
+        out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+        out.push_str(" đ");
+    }
+
+    /// The length in bytes of `300.000.000 đ`.
+    pub(crate) fn text_len(self) -> usize {
+        let n = self.to_i64().unsigned_abs();
+        let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
+        digits + (digits - 1) / 3 + " đ".len()
+    }
+}
+
+/// Figures the Vietnamese way: `300.000.000 đ`, written from a stack buffer.
 impl fmt::Display for Vnd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.to_i64().to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push('.');
-            }
-            out.push(c);
-        }
-        write!(f, "{out} đ")
+        let mut buf = [0u8; 27];
+        let at = grouped(self.to_i64().unsigned_abs(), &mut buf);
+        f.write_str(std::str::from_utf8(&buf[at..]).map_err(|_| fmt::Error)?)?;
+        f.write_str(" đ")
     }
 }
 

@@ -5,41 +5,38 @@
 //! values, keyed by the current province and, for merged provinces, the former province.
 //! The data itself lives in the `kc-rulepack` crate; this module only says its shape.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::{Line, Text};
-
-/// How sure we are that a value is the law (see the domain file's marks).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Confidence {
-    /// Recalled or inferred; not verified.
-    R,
-    /// Secondary: an official news item, summary, Q&A or provincial copy.
-    S,
-    /// Verified in the legal text itself.
-    V,
-}
-
-impl Confidence {
-    /// The weaker of two marks: a result is only as sure as its least sure input.
-    pub fn min(self, other: Confidence) -> Confidence {
-        Ord::min(self, other)
-    }
-}
+pub use crate::vocab::{CommuneKind, ProvinceKind};
+use crate::{Confidence, Line, ParamId, Rate, Text, Vnd};
 
 /// Where a value comes from in the law.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Citation {
     /// The document, e.g. `Thông tư 28/2018/TT-BTC`.
-    pub document: String,
+    pub document: Cow<'static, str>,
     /// Article, clause, point, e.g. `Điều 8 khoản 4`; empty when not known.
     #[serde(default)]
-    pub provision: String,
+    pub provision: Cow<'static, str>,
+}
+
+impl Citation {
+    /// A citation written in the engine (a criterion's legal basis).
+    pub const fn fixed(document: &'static str, provision: &'static str) -> Citation {
+        Citation { document: Cow::Borrowed(document), provision: Cow::Borrowed(provision) }
+    }
+
+    /// The same citation, borrowing the pack's text (no copy).
+    pub fn borrowed(&'static self) -> Citation {
+        Citation { document: Cow::Borrowed(&self.document), provision: Cow::Borrowed(&self.provision) }
+    }
 }
 
 impl std::fmt::Display for Citation {
@@ -86,9 +83,60 @@ pub struct Value {
     /// Anything a reviewer should know (e.g. "verify against TT 64/2024").
     #[serde(default)]
     pub note: Option<String>,
+    /// `value` parsed as its parameter's kind, on first use.
+    #[serde(skip)]
+    pub(crate) parsed: Parsed,
+}
+
+/// A value parsed once (the pack is read far more often than it is built). Two packs are
+/// equal whether or not their values were parsed yet.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Parsed(OnceLock<Option<Typed>>);
+
+impl PartialEq for Parsed {
+    fn eq(&self, _: &Parsed) -> bool {
+        true
+    }
+}
+
+impl Eq for Parsed {}
+
+/// A value as its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Typed {
+    Vnd(Vnd),
+    Rate(Rate),
+    Factor(Decimal),
+    Count(u32),
+    Bool(bool),
+    /// A choice: the text itself is the value.
+    Word,
+}
+
+impl Typed {
+    fn parse(kind: Kind, s: &str) -> Option<Typed> {
+        let s = s.trim();
+        Some(match kind {
+            Kind::Vnd => Typed::Vnd(Vnd::parse(s).ok()?),
+            Kind::Rate => Typed::Rate(Rate::new(s.parse().ok()?).ok()?),
+            Kind::Factor => Typed::Factor(s.parse::<Decimal>().ok().filter(|d| *d > Decimal::ZERO)?.normalize()),
+            Kind::Count => Typed::Count(s.parse().ok()?),
+            Kind::Bool => Typed::Bool(match s {
+                "true" => true,
+                "false" => false,
+                _ => return None,
+            }),
+            Kind::Choice => Typed::Word,
+        })
+    }
 }
 
 impl Value {
+    /// The value as `kind`, parsed on first use; `None` if it does not parse.
+    pub(crate) fn typed(&self, kind: Kind) -> Option<Typed> {
+        *self.parsed.0.get_or_init(|| Typed::parse(kind, &self.value))
+    }
+
     /// The value as a decimal; `None` if it is not one (the data tests make sure it is).
     pub fn decimal(&self) -> Option<Decimal> {
         self.value.parse().ok()
@@ -100,8 +148,8 @@ impl Value {
 #[serde(deny_unknown_fields)]
 pub struct Param {
     /// Stable id used by the engine, the trace, the widget and the exports
-    /// (e.g. `machinery.cap`).
-    pub id: String,
+    /// (e.g. `machinery.cap`); an id the engine does not know does not parse.
+    pub id: ParamId,
     /// What the value strings hold.
     pub kind: Kind,
     /// Vietnamese label.
@@ -133,30 +181,16 @@ pub struct Layer {
     pub former_province: Option<String>,
     /// Vietnamese name of the layer's issuer and territory, for display.
     pub name: String,
+    /// The resolution is known (its number and date were read) but its levels are not in the
+    /// pack: every line says so instead of "no resolution".
+    #[serde(default)]
+    pub levels_unread: bool,
+    /// The start date of the layer's values is the calculator's assumption, not read in the
+    /// resolution (each value's note says why that date).
+    #[serde(default)]
+    pub start_assumed: bool,
     /// Parameter overrides, same ids as the national ones.
     pub params: Vec<Param>,
-}
-
-/// Province-level unit type after 2025.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProvinceKind {
-    /// Tỉnh (28 of them).
-    Tinh,
-    /// Thành phố trực thuộc trung ương (6 centrally-run cities).
-    ThanhPhoTrucThuocTrungUong,
-}
-
-/// Commune-level unit type after 2025.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CommuneKind {
-    /// Xã.
-    Xa,
-    /// Phường.
-    Phuong,
-    /// Đặc khu.
-    DacKhu,
 }
 
 /// A former (pre-2025) province that is now part of a current one.
@@ -200,6 +234,10 @@ pub struct Commune {
     pub kind: CommuneKind,
     /// Code of the province it belongs to.
     pub province_code: u16,
+    /// Codename of the pre-2025 province it was in (`tien_giang`): a 2025 commune keeps the
+    /// GSO code of one of the communes it was formed from, so this follows from the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub former_province: Option<String>,
 }
 
 /// An extra condition attached to a sector of the list.
@@ -269,7 +307,7 @@ pub struct RulePack {
     /// `PACK_ID`: newest effective date + content hash, e.g. `2026-01-01.5d41402abc4b`.
     pub id: String,
     /// National parameters by id.
-    pub params: BTreeMap<String, Param>,
+    pub params: BTreeMap<ParamId, Param>,
     /// Provincial (local fund) layers.
     pub layers: Vec<Layer>,
     /// The 34 provinces, sorted by code.
@@ -285,8 +323,8 @@ pub struct RulePack {
 
 impl RulePack {
     /// A national parameter by id.
-    pub fn param(&self, id: &str) -> Option<&Param> {
-        self.params.get(id)
+    pub fn param(&self, id: ParamId) -> Option<&Param> {
+        self.params.get(&id)
     }
 
     /// A commune by code.
@@ -304,6 +342,14 @@ impl RulePack {
         self.sectors.iter().find(|s| s.id == id)
     }
 
+    /// The Vietnamese name of a former province (`tien_giang` → `Tiền Giang`); a province
+    /// that was not merged is its own former province. Falls back to the codename.
+    pub fn former_name<'a>(&'a self, codename: &'a str) -> &'a str {
+        let merged = self.provinces.iter().flat_map(|p| &p.formed_from).find(|f| f.codename == codename);
+        let unchanged = || self.provinces.iter().find(|p| p.formed_from.is_empty() && p.codename == codename);
+        merged.map(|f| f.name.as_str()).or_else(|| unchanged().map(|p| p.name.as_str())).unwrap_or(codename)
+    }
+
     /// The provincial layers of a province (all former provinces included).
     pub fn layers_of(&self, province_code: u16) -> impl Iterator<Item = &Layer> {
         self.layers.iter().filter(move |l| l.province_code == province_code)
@@ -316,11 +362,16 @@ impl RulePack {
         national.chain(local).map(|v| v.from).max()
     }
 
-    /// Bilingual label of a parameter id, falling back to the id.
-    pub fn label(&self, id: &str) -> Text {
+    /// Bilingual label of a parameter: the pack's, else the vocabulary's.
+    pub fn label(&self, id: ParamId) -> Text {
         match self.param(id) {
-            Some(p) => Text::new(&p.label_vi, &p.label_en),
-            None => Text::new(id, id),
+            Some(p) => Text::new(p.label_vi.clone(), p.label_en.clone()),
+            None => Text::new(id.label_vi(), id.label_en()),
         }
+    }
+
+    /// The layer with this id.
+    pub fn layer(&self, id: &str) -> Option<&Layer> {
+        self.layers.iter().find(|l| l.id == id)
     }
 }

@@ -11,24 +11,25 @@ use time::macros::date;
 use crate::amount::capped;
 use crate::pack::{Commune, CommuneKind, Kind, Param, Province, ProvinceKind, Sector, Value};
 use crate::{
-    Application, Basis, Citation, Confidence, Decision, Fund, Line, LineRequest, Outcome, Rate, RulePack, Subject, Vnd,
-    evaluate,
+    Application, Basis, Citation, Confidence, Decision, Fund, Line, LineRequest, Outcome, ParamId, Rate, RulePack,
+    Subject, Vnd, evaluate,
 };
 
-fn param(id: &str, kind: Kind, values: &[(Date, &str)]) -> Param {
+fn param(id: ParamId, kind: Kind, values: &[(Date, &str)]) -> Param {
     Param {
-        id: id.to_owned(),
+        id,
         kind,
-        label_vi: id.to_owned(),
-        label_en: id.to_owned(),
+        label_vi: id.label_vi().to_owned(),
+        label_en: id.label_en().to_owned(),
         values: values
             .iter()
             .map(|(from, v)| Value {
                 from: *from,
                 value: (*v).to_owned(),
-                citation: Citation { document: "test".into(), provision: String::new() },
+                citation: Citation::fixed("test", ""),
                 confidence: Confidence::V,
                 note: None,
+                parsed: Default::default(),
             })
             .collect(),
     }
@@ -39,29 +40,35 @@ const TODAY: Date = date!(2026 - 11 - 22);
 
 /// A pack with one tỉnh, one xã, one sector and the parameters the engine needs, with the
 /// machinery rate and cap given.
-fn synthetic_pack(rate: &str, cap: &str) -> RulePack {
+fn synthetic_pack(rate: &str, cap: &str) -> &'static RulePack {
+    Box::leak(Box::new(owned_pack(rate, cap)))
+}
+
+/// The synthetic pack, to change before it is leaked (`evaluate` takes a pack that lives for
+/// the program).
+fn owned_pack(rate: &str, cap: &str) -> RulePack {
     let mut params = BTreeMap::new();
     let mut add = |p: Param| {
-        params.insert(p.id.clone(), p);
+        params.insert(p.id, p);
     };
-    add(param("subject.rules_start", Kind::Bool, &[(START, "true")]));
-    add(param("subject.union_of_cooperatives", Kind::Bool, &[(START, "false")]));
-    add(param("subject.sustainable_production", Kind::Bool, &[(START, "false")]));
-    add(param("location.test", Kind::Choice, &[(START, "2025")]));
-    add(param("rounding.mode", Kind::Choice, &[(START, "toward_zero")]));
-    add(param("priority.cap_multiplier", Kind::Factor, &[(START, "1.5")]));
-    add(param("machinery.rate", Kind::Rate, &[(START, rate)]));
-    add(param("machinery.cap", Kind::Vnd, &[(START, cap)]));
-    for id in [
-        "conditions.equipment_new",
-        "conditions.technology_new_locally",
-        "conditions.counterpart_funding",
-        "conditions.no_double_funding",
-    ] {
+    add(param(ParamId::RulesStart, Kind::Bool, &[(START, "true")]));
+    add(param(ParamId::UnionOfCooperatives, Kind::Bool, &[(START, "false")]));
+    add(param(ParamId::SustainableProduction, Kind::Bool, &[(START, "false")]));
+    add(param(ParamId::LocationTest, Kind::Choice, &[(START, "2025")]));
+    add(param(ParamId::RoundingMode, Kind::Choice, &[(START, "toward_zero")]));
+    add(param(ParamId::PriorityCapMultiplier, Kind::Factor, &[(START, "1.5")]));
+    add(param(ParamId::MachineryRate, Kind::Rate, &[(START, rate)]));
+    add(param(ParamId::MachineryCap, Kind::Vnd, &[(START, cap)]));
+    for id in
+        [ParamId::EquipmentNew, ParamId::TechnologyNewLocally, ParamId::CounterpartFunding, ParamId::NoDoubleFunding]
+    {
         add(param(id, Kind::Bool, &[(START, "true")]));
     }
-    add(param("priority.local_materials_percent", Kind::Count, &[(START, "50")]));
-    add(param("priority.labour_intensive_workers", Kind::Count, &[(START, "50")]));
+    add(param(ParamId::LocalMaterialsPercent, Kind::Count, &[(START, "50")]));
+    add(param(ParamId::LabourIntensiveWorkers, Kind::Count, &[(START, "50")]));
+    for id in [ParamId::WomenOwned, ParamId::EthnicMinorityOwned, ParamId::EthnicMinorityWorkers] {
+        add(param(id, Kind::Bool, &[(START, "true")]));
+    }
     RulePack {
         id: "test".into(),
         params,
@@ -74,7 +81,13 @@ fn synthetic_pack(rate: &str, cap: &str) -> RulePack {
             formed_from: Vec::new(),
             merger_confidence: Confidence::S,
         }],
-        communes: vec![Commune { code: 10, name: "Xã Một".into(), kind: CommuneKind::Xa, province_code: 1 }],
+        communes: vec![Commune {
+            code: 10,
+            name: "Xã Một".into(),
+            kind: CommuneKind::Xa,
+            province_code: 1,
+            former_province: None,
+        }],
         sectors: vec![Sector {
             id: "food_processing".into(),
             label_vi: "Chế biến thực phẩm".into(),
@@ -83,7 +96,7 @@ fn synthetic_pack(rate: &str, cap: &str) -> RulePack {
             from: START,
             condition: None,
             priority: false,
-            citation: Citation { document: "test".into(), provision: String::new() },
+            citation: Citation::fixed("test", ""),
             confidence: Confidence::V,
         }],
         papers: Vec::new(),
@@ -112,7 +125,7 @@ fn national(d: &Decision) -> &crate::SupportResult {
 #[test]
 fn synthetic_machinery_example() {
     let pack = synthetic_pack("0.5", "300000000");
-    let d = evaluate(&pack, &app(Vnd::from_const(700_000_000), Some(false)), TODAY).unwrap();
+    let d = evaluate(pack, &app(Vnd::from_const(700_000_000), Some(false)), TODAY).unwrap();
     assert_eq!(d.outcome, Outcome::Eligible);
     let n = national(&d);
     assert_eq!(n.basis, Basis::Computed);
@@ -125,29 +138,31 @@ fn synthetic_machinery_example() {
 #[test]
 fn synthetic_priority_uplift_and_question() {
     let pack = synthetic_pack("0.5", "300000000");
-    let d = evaluate(&pack, &app(Vnd::from_const(900_000_000), Some(true)), TODAY).unwrap();
+    let d = evaluate(pack, &app(Vnd::from_const(900_000_000), Some(true)), TODAY).unwrap();
     assert_eq!(national(&d).amount, Some(Vnd::from_const(450_000_000)));
-    let d = evaluate(&pack, &app(Vnd::from_const(900_000_000), None), TODAY).unwrap();
+    let d = evaluate(pack, &app(Vnd::from_const(900_000_000), None), TODAY).unwrap();
     assert_eq!(national(&d).amount, Some(Vnd::from_const(300_000_000)));
     assert!(d.missing.iter().any(|q| q.id == "location.difficult_area"), "an uplift in force makes the area matter");
 }
 
 #[test]
 fn missing_required_param_is_bad_pack() {
-    let mut pack = synthetic_pack("0.5", "300000000");
-    pack.params.remove("location.test");
-    let e = evaluate(&pack, &app(Vnd::from_const(1), None), TODAY).unwrap_err();
+    let mut pack = owned_pack("0.5", "300000000");
+    pack.params.remove(&ParamId::LocationTest);
+    let pack: &'static RulePack = Box::leak(Box::new(pack));
+    let e = evaluate(pack, &app(Vnd::from_const(1), None), TODAY).unwrap_err();
     assert_eq!(e, crate::RulesError::BadPack { id: "location.test".into() });
-    let mut pack = synthetic_pack("0.5", "300000000");
-    pack.params.get_mut("machinery.cap").unwrap().values[0].value = "lots".into();
-    let e = evaluate(&pack, &app(Vnd::from_const(1), None), TODAY).unwrap_err();
+    let mut pack = owned_pack("0.5", "300000000");
+    pack.params.get_mut(&ParamId::MachineryCap).unwrap().values[0].value = "lots".into();
+    let pack: &'static RulePack = Box::leak(Box::new(pack));
+    let e = evaluate(pack, &app(Vnd::from_const(1), None), TODAY).unwrap_err();
     assert_eq!(e, crate::RulesError::BadPack { id: "machinery.cap".into() });
 }
 
 #[test]
 fn before_rules_start() {
     let pack = synthetic_pack("0.5", "300000000");
-    let e = evaluate(&pack, &Application::default(), date!(2000 - 01 - 01)).unwrap_err();
+    let e = evaluate(pack, &Application::default(), date!(2000 - 01 - 01)).unwrap_err();
     assert!(matches!(e, crate::RulesError::NoRulesInForce { .. }));
 }
 
@@ -188,13 +203,13 @@ proptest! {
     ) {
         let pack = synthetic_pack(&rate_s, &cap.to_i64().to_string());
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        let d_lo = evaluate(&pack, &app(lo, difficult), TODAY).unwrap();
-        let d_hi = evaluate(&pack, &app(hi, difficult), TODAY).unwrap();
+        let d_lo = evaluate(pack, &app(lo, difficult), TODAY).unwrap();
+        let d_hi = evaluate(pack, &app(hi, difficult), TODAY).unwrap();
         let (x, y) = (national(&d_lo).amount.unwrap(), national(&d_hi).amount.unwrap());
         let limit = if difficult == Some(true) { cap.as_decimal() * Decimal::new(15, 1) } else { cap.as_decimal() };
         prop_assert!(x.as_decimal() <= limit && y.as_decimal() <= limit);
         prop_assert!(x <= y, "non-decreasing in cost: {} > {}", x, y);
-        let again = evaluate(&pack, &app(lo, difficult), TODAY).unwrap();
+        let again = evaluate(pack, &app(lo, difficult), TODAY).unwrap();
         prop_assert_eq!(&again, &d_lo);
         let json = serde_json::to_string(&d_hi).unwrap();
         let back: Decision = serde_json::from_str(&json).unwrap();

@@ -5,7 +5,7 @@
 pub(crate) const MACHINERY: &str = r#"{
   "lines": [{ "line": "machinery", "cost": 700000000 }],
   "subject": "household_business",
-  "location": { "commune_code": 28468, "former_province": "dong_thap" },
+  "location": { "commune_code": 29926 },
   "sector": "food_processing",
   "conditions": { "equipment_new": true, "no_other_state_funding": true, "counterpart_funding": true }
 }"#;
@@ -23,7 +23,7 @@ pub(crate) const FULL: &str = r#"{
   ],
   "subject": "enterprise",
   "size": { "sector_group": "agriculture_industry_construction", "employees": 45, "revenue": 18000000000, "capital": 9000000000 },
-  "location": { "commune_code": 28468, "former_province": "dong_thap", "difficult_area": true, "craft_village": false },
+  "location": { "commune_code": 29926, "difficult_area": true, "craft_village": false },
   "sector": "agro_forestry_aquatic_processing",
   "conditions": { "equipment_new": true, "no_other_state_funding": true, "counterpart_funding": true, "technology_new_locally": true },
   "priority": { "women_owned": true, "ethnic_minority_workers": true, "exports": true, "local_materials_percent": 70, "workers": 60 }

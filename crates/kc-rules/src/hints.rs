@@ -1,0 +1,166 @@
+//! Counterfactuals the applicant can act on (docs/engine.md, "Hints").
+
+use rust_decimal::Decimal;
+
+use crate::context::Ctx;
+use crate::pack::SectorCondition;
+use crate::text::{Piece, fill};
+use crate::{
+    Basis, CriterionId, CriterionResult, Fund, Hint, HintId, Line, ParamId, RulesError, Status, Subject, SupportResult,
+    Text, Vnd,
+};
+
+/// The hints of a decision.
+pub(crate) fn hints(
+    ctx: &Ctx<'_>,
+    crits: &[CriterionResult],
+    support: &[SupportResult],
+) -> Result<Vec<Hint>, RulesError> {
+    let app = ctx.app;
+    let mut out = Vec::new();
+    let status = |id: CriterionId| crits.iter().find(|c| c.id == id).map(|c| c.status);
+    for s in support.iter().filter(|s| s.basis == Basis::Computed && s.status != Status::NotMet) {
+        let (Some(cap), Some(above)) = (&s.cap, s.cap_binds_above) else {
+            continue;
+        };
+        let (fund_vi, fund_en) =
+            if s.fund == Fund::National { ("quốc gia", "national") } else { ("địa phương", "local") };
+        let cap_value = s.amount.filter(|_| s.cap_applied).unwrap_or(cap.value);
+        if s.cap_applied {
+            use Piece::{S, Vnd as V};
+            let (vi, en) = (s.line.label_vi(), s.line.label_en());
+            out.push(Hint {
+                id: HintId::CapBinds,
+                text: Text::new(
+                    fill(
+                        "Chi phí trên {} không làm tăng hỗ trợ {} cho “{}”: mức tối đa {} đã áp dụng.",
+                        &[V(above), S(fund_vi), S(vi), V(cap_value)],
+                    ),
+                    fill(
+                        "Costs above {} add nothing to the {} support for “{}”: the {} cap binds.",
+                        &[V(above), S(fund_en), S(en), V(cap_value)],
+                    ),
+                ),
+            });
+        } else if let Some(amount) = s.amount {
+            let top = Vnd::from_decimal_toward_zero(cap.value.as_decimal() * s.multiplier.value).unwrap_or(cap.value);
+            use Piece::{S, Vnd as V};
+            out.push(Hint {
+                id: HintId::CapRoom,
+                text: Text::new(
+                    fill(
+                        "Hỗ trợ {} hiện là {}; tăng theo chi phí đến {} khi chi phí đạt {}.",
+                        &[S(fund_vi), V(amount), V(top), V(above)],
+                    ),
+                    fill(
+                        "The {} support is {} now; it grows with the cost up to {} at a cost of {}.",
+                        &[S(fund_en), V(amount), V(top), V(above)],
+                    ),
+                ),
+            });
+        }
+    }
+    if ctx.lines.contains(Line::Machinery) && !ctx.lines.contains(Line::TechnologyLine) {
+        let national = support.iter().find(|s| s.line == Line::Machinery && s.fund == Fund::National && s.cap_applied);
+        if let Some(s) = national
+            && let Some(cap) = &s.cap
+            && let Some(f) = ctx.p.opt::<Decimal>(ParamId::TechnologyLineCapMultiplier)?
+            && f.value > Decimal::ONE
+        {
+            let line_cap = Vnd::from_decimal_toward_zero(cap.value.as_decimal() * f.value).unwrap_or(cap.value);
+            use Piece::{FactorEn, FactorVi, Vnd as V};
+            out.push(Hint {
+                id: HintId::TechnologyLineCap,
+                text: Text::new(
+                    fill(
+                        "Nếu máy móc tạo thành một dây chuyền công nghệ, mức tối đa là {} lần: {}.",
+                        &[FactorVi(f.value), V(line_cap)],
+                    ),
+                    fill(
+                        "If the machines form a technology line, the cap is {}×: {}.",
+                        &[FactorEn(f.value), V(line_cap)],
+                    ),
+                ),
+            });
+        }
+    }
+    if ctx.test_2025() && ctx.city_ward() && app.location.craft_village != Some(true) {
+        out.push(Hint {
+            id: HintId::CityWardCraftVillage,
+            text: Text::fixed(
+                "Phường của thành phố trực thuộc trung ương chỉ được hỗ trợ khi cơ sở nằm trong làng nghề được UBND cấp tỉnh công nhận; xã và đặc khu của thành phố thì được.",
+                "A ward of a centrally-run city qualifies only inside a craft village recognised by the provincial People's Committee; the city's communes and special zones qualify.",
+            ),
+        });
+    }
+    if app.subject == Some(Subject::UnionOfCooperatives) && status(CriterionId::Subject) == Some(Status::NotMet) {
+        let from = ctx.switch_date(ParamId::UnionOfCooperatives, "true");
+        let (vi, en) = from.map_or_else(Default::default, |d| (crate::iso_date::vi(d), crate::iso_date::format(d)));
+        out.push(Hint {
+            id: HintId::UnionFrom2025,
+            text: Text::new(
+                format!("Liên hiệp hợp tác xã là đối tượng khuyến công từ ngày {vi} (Nghị định 235/2025); các hợp tác xã thành viên có thể đề nghị riêng."),
+                format!("Unions of cooperatives are subjects from {en} (Decree 235/2025); member cooperatives may apply on their own."),
+            ),
+        });
+    }
+    if status(CriterionId::SmeSize) == Some(Status::NotMet) {
+        out.push(Hint {
+            id: HintId::LargeEnterprise,
+            text: Text::fixed(
+                "Doanh nghiệp lớn chỉ có thể được hỗ trợ qua mô hình thí điểm sản xuất sạch hơn (không giới hạn quy mô).",
+                "A large enterprise can be supported only through the cleaner-production pilot model (no size limit).",
+            ),
+        });
+    }
+    let sector = app.sector.as_deref().and_then(|s| ctx.pack.sector(s));
+    if sector.is_some_and(|s| !s.eligible) {
+        out.push(Hint {
+            id: HintId::SectorExcluded,
+            text: Text::fixed(
+                "Chỉ hoạt động sản xuất công nghiệp – tiểu thủ công nghiệp được hỗ trợ; nếu cơ sở có chế biến hoặc sản xuất, hãy chọn ngành đó.",
+                "Only industrial and cottage-industry production is supported; if you process or manufacture, choose that sector.",
+            ),
+        });
+    }
+    let condition = sector.and_then(|s| s.condition);
+    if condition == Some(SectorCondition::NoManualOrRingKiln) && app.fired_clay_manual_kiln == Some(true) {
+        out.push(Hint {
+            id: HintId::Kiln,
+            text: Text::fixed(
+                "Vật liệu xây dựng không nung, công nghệ mới được ưu tiên hỗ trợ; chuyển đổi khỏi lò thủ công cải tiến, lò vòng để đủ điều kiện.",
+                "Unfired, new-technology building materials qualify; moving away from manual or ring kilns makes the activity eligible.",
+            ),
+        });
+    }
+    if condition == Some(SectorCondition::DifficultAreaOnly) && app.location.difficult_area != Some(true) {
+        out.push(Hint {
+            id: HintId::MiningArea,
+            text: Text::fixed(
+                "Khai thác, chế biến khoáng sản chỉ được hỗ trợ tại địa bàn có điều kiện kinh tế – xã hội khó khăn, đặc biệt khó khăn.",
+                "Mining and mineral processing is supported only in areas with difficult socio-economic conditions.",
+            ),
+        });
+    }
+    let conditions = [
+        CriterionId::CounterpartFunding,
+        CriterionId::EquipmentNew,
+        CriterionId::NoDoubleFunding,
+        CriterionId::TechnologyNewLocally,
+    ];
+    let failed: Vec<&str> =
+        conditions.into_iter().filter(|id| status(*id) == Some(Status::NotMet)).map(CriterionId::label_en).collect();
+    if !failed.is_empty() {
+        out.push(Hint {
+            id: HintId::Conditions,
+            text: Text::new(
+                "Để được hỗ trợ: cam kết bố trí vốn đối ứng, dùng máy móc mới, không nhận hỗ trợ ngân sách khác cho cùng nội dung, và mô hình trình diễn phải là công nghệ mới tại địa phương.",
+                format!(
+                    "To be supported: commit counterpart funding, buy new equipment, take no other state funding for the same item, and show a technology new locally (not met: {}).",
+                    failed.join(", ")
+                ),
+            ),
+        });
+    }
+    Ok(out)
+}

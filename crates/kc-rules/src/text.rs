@@ -1,0 +1,127 @@
+//! Texts with figures in them, built in one allocation: a decision writes many ("Chi phí
+//! trên 600.000.000 đ …"), and `format!` would grow each one several times.
+
+use rust_decimal::Decimal;
+
+use crate::Vnd;
+
+/// One piece of a text.
+#[derive(Clone, Copy)]
+pub(crate) enum Piece<'a> {
+    /// Words.
+    S(&'a str),
+    /// An amount, `300.000.000 đ`.
+    Vnd(Vnd),
+    /// A whole number.
+    N(u32),
+    /// A decimal factor with the Vietnamese decimal comma (`1,5`).
+    FactorVi(Decimal),
+    /// A decimal factor with a decimal point (`1.5`).
+    FactorEn(Decimal),
+}
+
+impl Piece<'_> {
+    fn len(self) -> usize {
+        match self {
+            Piece::S(s) => s.len(),
+            Piece::Vnd(v) => v.text_len(),
+            Piece::N(_) => 10,
+            Piece::FactorVi(_) | Piece::FactorEn(_) => 32,
+        }
+    }
+
+    fn push_to(self, out: &mut String) {
+        match self {
+            Piece::S(s) => out.push_str(s),
+            Piece::Vnd(v) => v.push_to(out),
+            Piece::N(n) => push_u64(out, u64::from(n)),
+            Piece::FactorVi(d) => push_decimal(out, d, ','),
+            Piece::FactorEn(d) => push_decimal(out, d, '.'),
+        }
+    }
+}
+
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+}
+
+/// A non-negative decimal without trailing zeros, `mark` between the whole and the fraction
+/// (factors like 1.5: their mantissa fits a `u64`; 64-bit arithmetic keeps the widget small).
+fn push_decimal(out: &mut String, d: Decimal, mark: char) {
+    let d = d.normalize();
+    let scale = d.scale().min(19);
+    let m = u64::try_from(d.mantissa().unsigned_abs()).unwrap_or(u64::MAX);
+    let pow = 10u64.pow(scale);
+    push_u64(out, m / pow);
+    if scale > 0 {
+        out.push(mark);
+        let mut digits = [b'0'; 19];
+        let width = scale as usize;
+        let mut f = m % pow;
+        for i in (0..width).rev() {
+            digits[i] = b'0' + (f % 10) as u8;
+            f /= 10;
+        }
+        out.push_str(std::str::from_utf8(&digits[..width]).unwrap_or_default());
+    }
+}
+
+/// `template` with each `{}` replaced by the next argument: the words stay one string in the
+/// binary (small in the widget), the arguments are the only code.
+pub(crate) fn fill(template: &'static str, args: &[Piece<'_>]) -> String {
+    let len = template.len() + args.iter().map(|p| p.len()).sum::<usize>();
+    let mut out = String::with_capacity(len);
+    let mut rest = template;
+    let mut args = args.iter();
+    while let Some(at) = rest.find("{}") {
+        out.push_str(&rest[..at]);
+        if let Some(a) = args.next() {
+            a.push_to(&mut out);
+        }
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The pieces, joined.
+pub(crate) fn cat(pieces: &[Piece<'_>]) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for p in pieces {
+        p.push_to(&mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_render_as_display_would() {
+        let v = Vnd::from_const(1_234_567);
+        let s = cat(&[Piece::S("a "), Piece::Vnd(v), Piece::S(" / "), Piece::N(50), Piece::S(" ")]);
+        assert_eq!(s, format!("a {v} / 50 "));
+        assert_eq!(cat(&[Piece::Vnd(Vnd::ZERO)]), "0 đ");
+        assert_eq!(cat(&[Piece::Vnd(Vnd::from_const(999))]), "999 đ");
+        assert_eq!(cat(&[Piece::Vnd(Vnd::from_const(1000))]), "1.000 đ");
+        assert_eq!(Vnd::from_const(300_000_000).text_len(), "300.000.000 đ".len());
+        let f: Decimal = "1.50".parse().unwrap();
+        assert_eq!(cat(&[Piece::FactorVi(f), Piece::S(" "), Piece::FactorEn(f)]), "1,5 1.5");
+        let f: Decimal = "1.05".parse().unwrap();
+        assert_eq!(cat(&[Piece::FactorVi(f)]), "1,05");
+        assert_eq!(cat(&[Piece::FactorEn(Decimal::ONE)]), "1");
+        assert_eq!(fill("a {} b {}.", &[Piece::Vnd(v), Piece::S("x")]), format!("a {v} b x."));
+        assert_eq!(fill("no args", &[]), "no args");
+    }
+}
