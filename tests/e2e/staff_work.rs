@@ -173,8 +173,8 @@ async fn detail_labels_every_answer_and_criterion_and_prints(app: TestApp) {
     let decision = tests::client_decision(&s.application);
     for c in &decision.criteria {
         let label =
-            server::staff::labels::label(server::staff::html::Lang::Vi, server::staff::labels::Kind::Criterion, &c.id);
-        assert_ne!(label, c.id, "criterion {} has a label", c.id);
+            server::staff::labels::label(server::staff::html::Lang::Vi, server::staff::labels::Kind::Criterion, c.id.id());
+        assert_ne!(label, c.id.id(), "criterion {} has a label", c.id);
         assert!(page.contains(&label), "criterion {label}");
     }
     let shown = visible(&page);

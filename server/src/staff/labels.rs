@@ -34,20 +34,28 @@ pub enum Kind {
     Audit,
 }
 
-/// The Vietnamese and English label of `id`, if it has one.
+/// The Vietnamese and English label of `id`, if it has one. Engine ids take their words
+/// from the engine's one vocabulary (`kc_rules::vocab`); the workflow's own ids (answers as
+/// statements, review states, roles, audit actions) are labelled here.
 pub fn lookup(kind: Kind, id: &str) -> Option<(&'static str, &'static str)> {
     use Kind::*;
+    use kc_rules::vocab as v;
+    macro_rules! engine {
+        ($t:ty) => {
+            return <$t>::from_id(id).map(|x| (x.label_vi(), x.label_en()))
+        };
+    }
+    match kind {
+        Criterion => engine!(v::CriterionId),
+        Line => engine!(v::Line),
+        Subject => engine!(v::Subject),
+        Fund => engine!(v::Fund),
+        OldUnit => engine!(v::OldUnit),
+        SizeSector => engine!(v::SizeSector),
+        Outcome => engine!(v::Outcome),
+        Answer | State | Role | Audit => {}
+    }
     Some(match (kind, id) {
-        (Criterion, "subject") => ("Đối tượng được hỗ trợ", "Eligible kind of establishment"),
-        (Criterion, "sme_size") => ("Quy mô doanh nghiệp nhỏ và vừa", "Small or medium enterprise size"),
-        (Criterion, "location") => ("Địa bàn sản xuất", "Place of production"),
-        (Criterion, "sector") => ("Ngành nghề sản xuất", "Sector of production"),
-        (Criterion, "equipment_new") => ("Máy móc, thiết bị mới", "New machinery and equipment"),
-        (Criterion, "no_double_funding") => ("Không trùng nguồn ngân sách", "No double state funding"),
-        (Criterion, "counterpart_funding") => ("Vốn đối ứng", "Counterpart funding"),
-        (Criterion, "technology_new_locally") => ("Công nghệ mới tại địa phương", "Technology new locally"),
-        (Criterion, "startup_area") => ("Địa bàn khó khăn (thành lập doanh nghiệp)", "Difficult area (founding)"),
-
         (Answer, "subject") => ("Loại hình cơ sở", "Kind of establishment"),
         (Answer, "location.commune_code") => ("Xã, phường, đặc khu nơi sản xuất", "Commune of production"),
         (Answer, "location.craft_village") => ("Trong làng nghề được công nhận", "Inside a recognised craft village"),
@@ -107,41 +115,6 @@ pub fn lookup(kind: Kind, id: &str) -> Option<(&'static str, &'static str)> {
         (State, "needs_changes") => ("Cần bổ sung", "Needs changes"),
         (State, "accepted") => ("Chấp nhận", "Accepted"),
         (State, "rejected") => ("Từ chối", "Rejected"),
-
-        (Outcome, "eligible") => ("Đủ điều kiện", "Eligible"),
-        (Outcome, "not_eligible") => ("Không đủ điều kiện", "Not eligible"),
-        (Outcome, "need_more_answers") => ("Cần thêm thông tin", "Needs more answers"),
-
-        (Line, "machinery") => ("Máy móc thiết bị tiên tiến", "Advanced machinery"),
-        (Line, "technology_line") => ("Dây chuyền công nghệ", "Technology line"),
-        (Line, "demo_model") => ("Mô hình trình diễn", "Demonstration model"),
-        (Line, "replication_model") => ("Mô hình nhân rộng", "Replication model"),
-        (Line, "cleaner_production_model") => ("Sản xuất sạch hơn", "Cleaner production"),
-        (Line, "startup") => ("Thành lập doanh nghiệp", "Founding an enterprise"),
-        (Line, "training") => ("Đào tạo nghề, truyền nghề", "Vocational training"),
-
-        (Subject, "enterprise") => ("Doanh nghiệp", "Enterprise"),
-        (Subject, "cooperative") => ("Hợp tác xã", "Cooperative"),
-        (Subject, "cooperative_group") => ("Tổ hợp tác", "Cooperative group"),
-        (Subject, "union_of_cooperatives") => ("Liên hiệp hợp tác xã", "Union of cooperatives"),
-        (Subject, "household_business") => ("Hộ kinh doanh", "Household business"),
-        (Subject, "unregistered") => ("Chưa đăng ký kinh doanh", "Unregistered"),
-
-        (Fund, "national") => ("Khuyến công quốc gia", "National fund"),
-        (Fund, "local") => ("Khuyến công địa phương", "Local fund"),
-
-        (OldUnit, "xa") => ("Xã thuộc huyện", "Commune of a district"),
-        (OldUnit, "thi_tran") => ("Thị trấn", "Township"),
-        (OldUnit, "thi_xa") => ("Phường, xã thuộc thị xã", "Ward or commune of a district-level town"),
-        (OldUnit, "phuong_city_grade2_or3") => ("Phường của thành phố loại II, III", "Ward of a grade-2 or 3 city"),
-        (OldUnit, "phuong_city_grade1") => ("Phường của thành phố loại I", "Ward of a grade-1 city"),
-        (OldUnit, "phuong_quan") => ("Phường thuộc quận", "Ward of an urban district"),
-
-        (SizeSector, "agriculture_industry_construction") => (
-            "Nông, lâm nghiệp, thủy sản; công nghiệp và xây dựng",
-            "Agriculture, forestry, fisheries; industry and construction",
-        ),
-        (SizeSector, "trade_services") => ("Thương mại, dịch vụ", "Trade and services"),
 
         (Role, "admin") => ("Quản trị", "Administrator"),
         (Role, "province_staff") => ("Cán bộ tỉnh", "Province officer"),
