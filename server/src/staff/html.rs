@@ -162,7 +162,8 @@ td.num,th.num{text-align:right;white-space:nowrap}
 fieldset{border:1px solid var(--line);border-radius:6px;margin:0 0 1rem;padding:.5rem 1rem}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
 .field{display:flex;flex-direction:column;align-items:flex-start;gap:.15rem;margin-bottom:.4rem}
-.field .err{font-size:.9rem}
+.field .err{font-size:.9rem;max-width:22rem}
+#f-q{min-width:20rem}
 input,select,textarea,button{font:inherit}
 input,select,textarea{border:1px solid #6b7784;border-radius:4px;padding:.25rem .4rem}
 input[aria-invalid=true],select[aria-invalid=true]{border:2px solid var(--bad)}

@@ -81,7 +81,7 @@ impl Sort {
         match self {
             Sort::Received => "received_text",
             Sort::Code => "receipt_code",
-            Sort::Place => "province_code, commune_code",
+            Sort::Place => "province_code {dir}, commune_code",
             Sort::Status => "status",
             Sort::Outcome => "outcome",
             Sort::Amount => {
@@ -321,7 +321,7 @@ pub async fn list(db: &Db, scope: Scope, f: &Filter, page: i64) -> anyhow::Resul
     let sql = format!(
         "SELECT * FROM (SELECT {} FROM applications{w}) AS t ORDER BY {} {dir}, id {dir} LIMIT ${} OFFSET ${}",
         row_columns(db),
-        f.sort.sql(),
+        f.sort.sql().replace("{dir}", dir),
         n + 1,
         n + 2
     );
