@@ -182,7 +182,7 @@ async fn detail_labels_every_answer_and_criterion_and_prints(app: TestApp) {
         assert!(!shown.contains(raw), "raw id {raw} on the page");
     }
     // Each fund has an amount or the reason it has none.
-    assert!(page.contains("Khuyến công quốc gia") && page.contains("Khuyến công địa phương"));
+    assert!(page.contains(kc_rules::Fund::National.label_vi()) && page.contains(kc_rules::Fund::Local.label_vi()));
     assert!(page.matches("Không có số tiền").count() + page.matches(" đ</strong>").count() >= 2);
     // The print slip and the A4 print layout.
     assert!(page.contains("@media print") && page.contains("size:A4") && page.contains("class=\"slip\""));
