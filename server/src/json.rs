@@ -104,9 +104,57 @@ fn not_an_object(value: &serde_json::Value, paths: &[String]) -> Option<String> 
     })
 }
 
+/// Keys whose values are lists in a submission or a draft.
+const ARRAY_KEYS: [&[u8]; 9] =
+    [b"lines", b"criteria", b"compared", b"support", b"references", b"priorities", b"missing", b"hints", b"papers"];
+
+/// Whether a (valid) JSON document holds an array anywhere but under one of [`ARRAY_KEYS`]:
+/// only then can a struct have been sent as an array, and the tree is looked at. A scan of
+/// the bytes (strings skipped) instead of a second parse: the common body pays microseconds.
+fn has_unexpected_array(bytes: &[u8]) -> bool {
+    let (mut in_string, mut escaped) = (false, false);
+    let mut key_start = 0;
+    let mut last_string: &[u8] = &[];
+    let mut prev = b' ';
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+                last_string = &bytes[key_start..i];
+                prev = b'"';
+            }
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                key_start = i + 1;
+            }
+            b'[' => {
+                // After `:` the key is the last string read; after `[` or `,` it is an
+                // array inside an array.
+                if prev != b':' || !ARRAY_KEYS.contains(&last_string) {
+                    return true;
+                }
+                prev = b;
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            _ => prev = b,
+        }
+    }
+    false
+}
+
 /// Parses a request body of a [`Shape`]d type: objects where structs are, then `T`.
 pub fn parse_shaped<T: DeserializeOwned + Shape + 'static>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: T = parse(bytes)?;
+    if !has_unexpected_array(bytes) {
+        return Ok(value);
+    }
     let is_submission = std::any::TypeId::of::<T>() == std::any::TypeId::of::<kc_api::Submission>();
     // Parsed once more as a tree only to look at the shape; bodies are at most `body_limit`.
     let tree: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| classify(String::new(), &e))?;
@@ -214,5 +262,20 @@ fn is_json(req: &Request) -> bool {
 impl<T: Serialize> IntoResponse for ApiJson<T> {
     fn into_response(self) -> Response {
         axum::Json(self.0).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_unexpected_array;
+
+    #[test]
+    fn only_arrays_outside_the_list_keys_need_a_closer_look() {
+        assert!(!has_unexpected_array(br#"{"application":{"lines":[{"line":"machinery"}]},"x":"[not an array]"}"#));
+        assert!(!has_unexpected_array(br#"{"client_decision":{"criteria":[{"compared":[]}]},"k":"a\"[" }"#));
+        assert!(has_unexpected_array(br#"{"application":{"size":[null,1]}}"#));
+        assert!(has_unexpected_array(br#"{"application":{"lines":[[1]]}}"#));
+        assert!(has_unexpected_array(br#"{"application":{"lines":[{}, ["x"]]}}"#));
+        assert!(has_unexpected_array(br#"["a"]"#));
     }
 }

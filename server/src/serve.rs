@@ -292,7 +292,7 @@ async fn serve_connection(
     limits: Limits,
     mut stop: watch::Receiver<bool>,
 ) {
-    let io = TokioIo::new(Tracked { inner: stream, conn: conn.clone() });
+    let io = TokioIo::new(Tracked { inner: stream, conn: conn.clone(), blocked: false });
     let service = ConnService { router, conn: conn.clone(), remote };
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder.keep_alive(true).header_read_timeout(None).max_buf_size(limits.max_header_bytes.max(64 * 1024));
@@ -335,6 +335,7 @@ async fn serve_connection(
 struct Tracked {
     inner: TcpStream,
     conn: Arc<Conn>,
+    blocked: bool,
 }
 
 impl AsyncRead for Tracked {
@@ -354,16 +355,21 @@ impl AsyncRead for Tracked {
 }
 
 impl Tracked {
-    fn note_write<T>(&self, result: &Poll<io::Result<T>>) {
-        let mut s = self.conn.lock();
+    /// Marks a stalled write (and its end); the common write that goes through at once takes
+    /// no lock.
+    fn note_write<T>(&mut self, result: &Poll<io::Result<T>>) {
         match result {
-            Poll::Pending => {
-                s.write_blocked_since.get_or_insert_with(Instant::now);
+            Poll::Pending if !self.blocked => {
+                self.blocked = true;
+                self.conn.lock().write_blocked_since = Some(Instant::now());
             }
-            Poll::Ready(_) => {
+            Poll::Ready(_) if self.blocked => {
+                self.blocked = false;
+                let mut s = self.conn.lock();
                 s.write_blocked_since = None;
                 s.last_activity = Instant::now();
             }
+            _ => {}
         }
     }
 }

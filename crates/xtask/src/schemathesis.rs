@@ -25,7 +25,7 @@ const VERSION: &str = "4.32.5";
 const TOKEN: &str = "schemathesis-token";
 
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    let mut examples = 30u32;
+    let mut examples = 20u32;
     let mut seed = 1u64;
     let mut release = false;
     let mut it = args.iter();

@@ -35,7 +35,7 @@ pub(crate) fn run(_args: &[String]) -> anyhow::Result<()> {
     step("schemathesis (the server against its OpenAPI document)");
     let st = schemathesis::ensure_schemathesis()?;
     run_cmd(Command::new("cargo").args(["build", "--locked", "-p", "server", "--bin", "kc-server"]))?;
-    schemathesis::check(&st, &crate::bench_server::target_dir().join("debug/kc-server"), 30, 1)?;
+    schemathesis::check(&st, &crate::bench_server::target_dir().join("debug/kc-server"), 20, 1)?;
 
     step("golden cases in wasm32 (Node)");
     run_cmd(
