@@ -12,7 +12,7 @@ use time::Date;
 
 use crate::context::Ctx;
 use crate::pack::Layer;
-use crate::text::{Piece, Piece::S, cat, fill};
+use crate::text::{Piece, Piece::S, cat};
 use crate::{
     Basis, Citation, Confidence, Fund, Line, ParamId, Rate, Reference, RulesError, Status, SupportResult, Text, Used,
     Vnd,
@@ -190,19 +190,25 @@ fn training_references(ctx: &Ctx<'_>) -> R<Vec<Reference>> {
     let (amount, vi, en) = match learners {
         Some(n) => (
             Vnd::from_decimal_toward_zero(per.value.as_decimal() * Decimal::from(n)).ok(),
-            fill(
-                "Giá trị tham chiếu khóa học miễn phí: {} /học viên/khóa × {} học viên (định mức tham chiếu, không phải quy định khuyến công)",
-                &[per_vnd, Piece::N(n)],
-            ),
-            fill(
-                "Reference value of free courses: {} per learner per course × {} learners (a reference norm, not a khuyến công rule)",
-                &[per_vnd, Piece::N(n)],
-            ),
+            cat(&[
+                S("Giá trị tham chiếu khóa học miễn phí: "),
+                per_vnd,
+                S(" /học viên/khóa × "),
+                Piece::N(n),
+                S(" học viên (định mức tham chiếu, không phải quy định khuyến công)"),
+            ]),
+            cat(&[
+                S("Reference value of free courses: "),
+                per_vnd,
+                S(" per learner per course × "),
+                Piece::N(n),
+                S(" learners (a reference norm, not a khuyến công rule)"),
+            ]),
         ),
         None => (
             Some(per.value),
-            fill("Định mức tham chiếu: {} /học viên/khóa (không phải quy định khuyến công)", &[per_vnd]),
-            fill("Reference norm: {} per learner per course (not a khuyến công rule)", &[per_vnd]),
+            cat(&[S("Định mức tham chiếu: "), per_vnd, S(" /học viên/khóa (không phải quy định khuyến công)")]),
+            cat(&[S("Reference norm: "), per_vnd, S(" per learner per course (not a khuyến công rule)")]),
         ),
     };
     Ok(vec![Reference { label: Text::new(vi, en), amount, citation: per.citation, confidence: per.confidence }])

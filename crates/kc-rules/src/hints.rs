@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::context::Ctx;
 use crate::pack::SectorCondition;
-use crate::text::{Piece, fill};
+use crate::text::{Piece, cat};
 use crate::{
     Basis, CriterionId, CriterionResult, Fund, Hint, HintId, Line, ParamId, RulesError, Status, Subject, SupportResult,
     Text, Vnd,
@@ -28,18 +28,31 @@ pub(crate) fn hints(
         let cap_value = s.amount.filter(|_| s.cap_applied).unwrap_or(cap.value);
         if s.cap_applied {
             use Piece::{S, Vnd as V};
-            let (vi, en) = (s.line.label_vi(), s.line.label_en());
             out.push(Hint {
                 id: HintId::CapBinds,
                 text: Text::new(
-                    fill(
-                        "Chi phí trên {} không làm tăng hỗ trợ {} cho “{}”: mức tối đa {} đã áp dụng.",
-                        &[V(above), S(fund_vi), S(vi), V(cap_value)],
-                    ),
-                    fill(
-                        "Costs above {} add nothing to the {} support for “{}”: the {} cap binds.",
-                        &[V(above), S(fund_en), S(en), V(cap_value)],
-                    ),
+                    cat(&[
+                        S("Chi phí trên "),
+                        V(above),
+                        S(" không làm tăng hỗ trợ "),
+                        S(fund_vi),
+                        S(" cho “"),
+                        S(s.line.label_vi()),
+                        S("”: mức tối đa "),
+                        V(cap_value),
+                        S(" đã áp dụng."),
+                    ]),
+                    cat(&[
+                        S("Costs above "),
+                        V(above),
+                        S(" add nothing to the "),
+                        S(fund_en),
+                        S(" support for “"),
+                        S(s.line.label_en()),
+                        S("”: the "),
+                        V(cap_value),
+                        S(" cap binds."),
+                    ]),
                 ),
             });
         } else if let Some(amount) = s.amount {
@@ -48,14 +61,28 @@ pub(crate) fn hints(
             out.push(Hint {
                 id: HintId::CapRoom,
                 text: Text::new(
-                    fill(
-                        "Hỗ trợ {} hiện là {}; tăng theo chi phí đến {} khi chi phí đạt {}.",
-                        &[S(fund_vi), V(amount), V(top), V(above)],
-                    ),
-                    fill(
-                        "The {} support is {} now; it grows with the cost up to {} at a cost of {}.",
-                        &[S(fund_en), V(amount), V(top), V(above)],
-                    ),
+                    cat(&[
+                        S("Hỗ trợ "),
+                        S(fund_vi),
+                        S(" hiện là "),
+                        V(amount),
+                        S("; tăng theo chi phí đến "),
+                        V(top),
+                        S(" khi chi phí đạt "),
+                        V(above),
+                        S("."),
+                    ]),
+                    cat(&[
+                        S("The "),
+                        S(fund_en),
+                        S(" support is "),
+                        V(amount),
+                        S(" now; it grows with the cost up to "),
+                        V(top),
+                        S(" at a cost of "),
+                        V(above),
+                        S("."),
+                    ]),
                 ),
             });
         }
@@ -68,18 +95,24 @@ pub(crate) fn hints(
             && f.value > Decimal::ONE
         {
             let line_cap = Vnd::from_decimal_toward_zero(cap.value.as_decimal() * f.value).unwrap_or(cap.value);
-            use Piece::{FactorEn, FactorVi, Vnd as V};
+            use Piece::{FactorEn, FactorVi, S, Vnd as V};
             out.push(Hint {
                 id: HintId::TechnologyLineCap,
                 text: Text::new(
-                    fill(
-                        "Nếu máy móc tạo thành một dây chuyền công nghệ, mức tối đa là {} lần: {}.",
-                        &[FactorVi(f.value), V(line_cap)],
-                    ),
-                    fill(
-                        "If the machines form a technology line, the cap is {}×: {}.",
-                        &[FactorEn(f.value), V(line_cap)],
-                    ),
+                    cat(&[
+                        S("Nếu máy móc tạo thành một dây chuyền công nghệ, mức tối đa là "),
+                        FactorVi(f.value),
+                        S(" lần: "),
+                        V(line_cap),
+                        S("."),
+                    ]),
+                    cat(&[
+                        S("If the machines form a technology line, the cap is "),
+                        FactorEn(f.value),
+                        S("×: "),
+                        V(line_cap),
+                        S("."),
+                    ]),
                 ),
             });
         }

@@ -76,24 +76,6 @@ fn push_decimal(out: &mut String, d: Decimal, mark: char) {
     }
 }
 
-/// `template` with each `{}` replaced by the next argument: the words stay one string in the
-/// binary (small in the widget), the arguments are the only code.
-pub(crate) fn fill(template: &'static str, args: &[Piece<'_>]) -> String {
-    let len = template.len() + args.iter().map(|p| p.len()).sum::<usize>();
-    let mut out = String::with_capacity(len);
-    let mut rest = template;
-    let mut args = args.iter();
-    while let Some(at) = rest.find("{}") {
-        out.push_str(&rest[..at]);
-        if let Some(a) = args.next() {
-            a.push_to(&mut out);
-        }
-        rest = &rest[at + 2..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The pieces, joined.
 pub(crate) fn cat(pieces: &[Piece<'_>]) -> String {
     let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
@@ -121,7 +103,5 @@ mod tests {
         let f: Decimal = "1.05".parse().unwrap();
         assert_eq!(cat(&[Piece::FactorVi(f)]), "1,05");
         assert_eq!(cat(&[Piece::FactorEn(Decimal::ONE)]), "1");
-        assert_eq!(fill("a {} b {}.", &[Piece::Vnd(v), Piece::S("x")]), format!("a {v} b x."));
-        assert_eq!(fill("no args", &[]), "no args");
     }
 }

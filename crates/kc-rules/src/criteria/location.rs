@@ -3,7 +3,7 @@ use time::{Date, Month};
 use super::{Applies, R, applies, cite, cmp, result, rural_line, yes_no};
 use crate::context::Ctx;
 use crate::iso_date;
-use crate::text::{Piece::S, cat, fill};
+use crate::text::{Piece::S, cat};
 use crate::{
     CommuneKind, Comparison, CriterionId, CriterionResult, OldUnit, ParamId, ProvinceKind, QuestionId, RulesError,
     Status, Text,
@@ -49,8 +49,8 @@ fn test_2025(ctx: &Ctx<'_>, lines: &Applies) -> R<CriterionResult> {
         (CommuneKind::Xa | CommuneKind::DacKhu, _) => (
             Status::Met,
             Text::new(
-                fill("{} thuộc {}: đạt tiêu chí địa bàn.", &[S(c_name), S(p_name)]),
-                fill("{} in {}: the location test is met.", &[S(c_name), S(p_name)]),
+                cat(&[S(c_name), S(" thuộc "), S(p_name), S(": đạt tiêu chí địa bàn.")]),
+                cat(&[S(c_name), S(" in "), S(p_name), S(": the location test is met.")]),
             ),
             vec![unit],
         ),
