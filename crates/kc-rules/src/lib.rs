@@ -13,6 +13,7 @@ mod amount;
 mod commune_table;
 mod criteria;
 mod decision;
+pub mod diff;
 mod error;
 mod evaluate;
 mod input;
