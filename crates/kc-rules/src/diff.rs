@@ -1,14 +1,16 @@
 //! What changed between two rule packs: every dated value added, changed or removed (national
 //! and per provincial layer), layers that start or end, and the sectors, papers, provinces and
-//! communes that differ. Pure data in, data out; `kc pack diff` renders it.
+//! communes that differ; and [`impact`], what a candidate pack does to one application's
+//! decision. Pure data in, data out; `kc pack diff` and `kc-server impact` render them.
 
 use std::collections::BTreeMap;
 
+use rust_decimal::Decimal;
 use serde::Serialize;
 use time::Date;
 
 use crate::pack::{Citation, Commune, Confidence, Kind, Layer, Paper, Param, Province, Sector, Value};
-use crate::{RulePack, Text};
+use crate::{Decision, Fund, Line, Outcome, RulePack, Status, SupportResult, Text, Vnd};
 
 /// Whether an entry is new, different, or gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -233,8 +235,8 @@ fn table<'a, T>(
     new: &'a [T],
     entry: impl Fn(&'a T) -> (String, &'a String, Entry<'a>),
 ) {
-    let old: BTreeMap<String, (&String, Entry)> = old.iter().map(|t| entry(t)).map(|(k, n, e)| (k, (n, e))).collect();
-    let new: BTreeMap<String, (&String, Entry)> = new.iter().map(|t| entry(t)).map(|(k, n, e)| (k, (n, e))).collect();
+    let old: BTreeMap<String, (&String, Entry)> = old.iter().map(&entry).map(|(k, n, e)| (k, (n, e))).collect();
+    let new: BTreeMap<String, (&String, Entry)> = new.iter().map(&entry).map(|(k, n, e)| (k, (n, e))).collect();
     let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
     keys.sort_unstable();
     keys.dedup();
@@ -256,4 +258,60 @@ fn table<'a, T>(
             new: n.map(|x| x.1),
         });
     }
+}
+
+/// What a candidate pack does to one application: its outcome and each line's amount per
+/// fund, before and after. Amounts are what the fund totals count (a line that is not met
+/// counts nothing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Impact {
+    /// The outcome under the old pack.
+    pub outcome_before: Outcome,
+    /// The outcome under the candidate.
+    pub outcome_after: Outcome,
+    /// Every requested line and fund whose counted amount differs.
+    pub lines: Vec<LineImpact>,
+}
+
+/// One line and fund whose amount a candidate changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LineImpact {
+    /// The line.
+    pub line: Line,
+    /// The fund.
+    pub fund: Fund,
+    /// Counted amount under the old pack.
+    pub before: Option<Vnd>,
+    /// Counted amount under the candidate.
+    pub after: Option<Vnd>,
+}
+
+impl Impact {
+    /// Whether anything the applicant would be told changes.
+    pub fn changed(&self) -> bool {
+        self.outcome_before != self.outcome_after || !self.lines.is_empty()
+    }
+
+    /// The change of one fund's total, in đồng (negative: less support).
+    pub fn delta(&self, fund: Fund) -> Decimal {
+        let v = |x: Option<Vnd>| x.map_or(Decimal::ZERO, Vnd::as_decimal);
+        self.lines.iter().filter(|l| l.fund == fund).map(|l| v(l.after) - v(l.before)).sum()
+    }
+}
+
+/// Compares the decisions of one application under two packs.
+pub fn impact(before: &Decision, after: &Decision) -> Impact {
+    let counted = |s: &SupportResult| if s.status == Status::NotMet { None } else { s.amount };
+    let mut keys: Vec<(Line, Fund)> = before.support.iter().chain(&after.support).map(|s| (s.line, s.fund)).collect();
+    keys.sort_unstable_by_key(|&(line, fund)| (line, fund == Fund::Local));
+    keys.dedup();
+    let find = |d: &Decision, (line, fund): (Line, Fund)| {
+        d.support.iter().find(|s| s.line == line && s.fund == fund).and_then(counted)
+    };
+    let lines = keys
+        .into_iter()
+        .map(|k| LineImpact { line: k.0, fund: k.1, before: find(before, k), after: find(after, k) })
+        .filter(|l| l.before != l.after)
+        .collect();
+    Impact { outcome_before: before.outcome, outcome_after: after.outcome, lines }
 }
