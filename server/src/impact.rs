@@ -229,6 +229,8 @@ pub fn load_pack(json: &str) -> anyhow::Result<RulePack> {
 /// The report as text, Vietnamese first.
 pub fn render(r: &Report) -> String {
     use std::fmt::Write as _;
+
+    use crate::staff::html::{Lang, line_label};
     let money = |d: Decimal| {
         let v = kc_rules::Vnd::new(d.abs().try_into().unwrap_or(i64::MAX)).unwrap_or(kc_rules::Vnd::ZERO);
         format!(
@@ -286,8 +288,9 @@ pub fn render(r: &Report) -> String {
     for (line, t) in &r.by_line {
         let _ = writeln!(
             s,
-            "  {}: {} hồ sơ; quốc gia {}, địa phương {}",
-            line.id(),
+            "  {} / {}: {} hồ sơ; quốc gia {}, địa phương {}",
+            line_label(Lang::Vi, line.id()),
+            line_label(Lang::En, line.id()),
             t.changed,
             money(t.delta_national),
             money(t.delta_local)

@@ -8,6 +8,7 @@ mod changes;
 mod drafts;
 mod export;
 mod hostile;
+mod impact;
 mod openapi;
 mod site;
 mod staff;

@@ -194,7 +194,7 @@ impl PgStore {
 
     pub(super) async fn impact_rows(&self, province: Option<i32>) -> anyhow::Result<Vec<ImpactRow>> {
         let rows = sqlx::query(
-            "SELECT receipt_code, province_code, answers, server_as_of FROM applications
+            "SELECT receipt_code, province_code, answers::text AS answers, server_as_of FROM applications
              WHERE $1 IS NULL OR province_code = $1 ORDER BY id",
         )
         .bind(province)
