@@ -14,6 +14,7 @@ pub mod auth;
 pub mod codes;
 pub mod config;
 pub mod error;
+pub mod impact;
 pub mod json;
 pub mod ratelimit;
 pub mod recheck;

@@ -9,7 +9,8 @@ use server::{Application, Settings};
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: kc-server [serve [--bind ADDR] | migrate] [--config FILE] | staff (add|token) …";
+const USAGE: &str =
+    "usage: kc-server [serve [--bind ADDR] | migrate] [--config FILE] | staff (add|token) … | impact --pack FILE …";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -22,6 +23,7 @@ async fn main() -> anyhow::Result<()> {
         match arg.as_str() {
             "serve" | "migrate" if command.is_none() => command = Some(arg),
             "staff" if command.is_none() => return server::staff::cli::run(args.collect()).await,
+            "impact" if command.is_none() => return server::impact::cli(args.collect()).await,
             "--bind" => bind = Some(args.next().ok_or_else(|| anyhow::anyhow!("--bind needs an address\n{USAGE}"))?),
             "--config" => {
                 config =

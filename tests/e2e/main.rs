@@ -9,6 +9,7 @@ mod drafts;
 mod export;
 mod hardening;
 mod hostile;
+mod impact;
 mod openapi;
 mod site;
 mod staff;

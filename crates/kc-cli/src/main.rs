@@ -4,12 +4,16 @@
 //! kc evaluate [--as-of YYYY-MM-DD]   Application JSON on stdin → Decision JSON on stdout
 //! kc explain  [--as-of YYYY-MM-DD]   Application JSON on stdin → the decision as Vietnamese text
 //! kc pack     [--as-of YYYY-MM-DD]   every national and provincial value in force on the date
+//! kc pack export                     the bundled pack as JSON (to diff against later)
+//! kc pack diff OLD [NEW] [--json]    what NEW (default: the bundled pack) changes from OLD;
+//!                                    each is a pack JSON file or `bundled`
 //! ```
 //!
 //! The date defaults to today (UTC) from the system clock; the engine itself never reads a
 //! clock. Exit codes: 0 success, 2 bad input or usage (one line on stderr naming the field),
 //! 1 an internal fault (the bundled pack lacks a parameter).
 
+mod diff;
 mod explain;
 mod pack;
 
@@ -22,9 +26,13 @@ use time::Date;
 const USAGE: &str = "cách dùng / usage: kc <evaluate|explain|pack> [--as-of YYYY-MM-DD]
   evaluate   đọc hồ sơ (JSON) từ stdin, in quyết định (JSON) / read an Application JSON on stdin, print the Decision JSON
   explain    như evaluate, in bằng lời tiếng Việt / the same decision as readable Vietnamese text
-  pack       liệt kê các giá trị đang có hiệu lực / list every national and provincial value in force";
+  pack       liệt kê các giá trị đang có hiệu lực / list every national and provincial value in force
+  pack export            in bộ quy tắc kèm theo dạng JSON / print the bundled pack as JSON
+  pack diff CŨ [MỚI] [--json]
+             so sánh hai bộ quy tắc (tệp JSON hoặc `bundled`; MỚI mặc định là bộ kèm theo) /
+             what changes between two packs (JSON files or `bundled`; NEW defaults to the bundled one)";
 
-const USAGE_LINE: &str = "usage: kc <evaluate|explain|pack> [--as-of YYYY-MM-DD] (kc --help)";
+const USAGE_LINE: &str = "usage: kc <evaluate|explain|pack> [--as-of YYYY-MM-DD] | kc pack <export|diff> (kc --help)";
 
 /// A failure with its exit code and one-line message.
 struct Failure {
@@ -60,6 +68,11 @@ fn run(args: &[String]) -> Result<String, Failure> {
     if matches!(cmd, "-h" | "--help" | "help") {
         return Ok(format!("{USAGE}\n"));
     }
+    match (cmd, rest.first().map(String::as_str)) {
+        ("pack", Some("export")) if rest.len() == 1 => return Ok(format!("{}\n", kc_rulepack::PACK_JSON)),
+        ("pack", Some("diff")) => return pack_diff(&rest[1..]),
+        _ => {}
+    }
     let as_of = parse_options(rest)?;
     let pack = kc_rulepack::bundled();
     match cmd {
@@ -81,6 +94,50 @@ fn run(args: &[String]) -> Result<String, Failure> {
         }
         other => Err(Failure::input(format!("lệnh không rõ / unknown command `{other}`; {USAGE_LINE}"))),
     }
+}
+
+/// `kc pack diff OLD [NEW] [--json]`.
+fn pack_diff(args: &[String]) -> Result<String, Failure> {
+    let json = args.iter().any(|a| a == "--json");
+    let files: Vec<&String> = args.iter().filter(|a| *a != "--json").collect();
+    if let Some(flag) = files.iter().find(|a| a.starts_with("--")) {
+        return Err(Failure::input(format!("tùy chọn không rõ / unknown option `{flag}`; {USAGE_LINE}")));
+    }
+    let (old, new) = match files[..] {
+        [old] => (load_pack(old)?, load_pack("bundled")?),
+        [old, new] => (load_pack(old)?, load_pack(new)?),
+        _ => {
+            return Err(Failure::input(format!(
+                "pack diff: cần một hoặc hai bộ quy tắc / one or two packs; {USAGE_LINE}"
+            )));
+        }
+    };
+    let d = kc_rules::diff::diff(&old, &new);
+    if json {
+        let text = serde_json::to_string_pretty(&d)
+            .map_err(|e| Failure { code: 1, message: format!("serialising the diff: {e}") })?;
+        Ok(format!("{text}\n"))
+    } else {
+        Ok(diff::render(&d, &new))
+    }
+}
+
+/// A pack from a JSON file (as `kc pack export` writes it), or the bundled one.
+fn load_pack(path: &str) -> Result<std::borrow::Cow<'static, kc_rules::RulePack>, Failure> {
+    if path == "bundled" {
+        return Ok(std::borrow::Cow::Borrowed(kc_rulepack::bundled()));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::input(format!("{path}: không đọc được / cannot read: {e}")))?;
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    let pack: kc_rules::RulePack = serde_path_to_error::deserialize(de).map_err(|e| {
+        Failure::input(format!(
+            "{path}: {}: không phải bộ quy tắc / not a rule pack: {}",
+            e.path(),
+            one_line(&e.inner().to_string())
+        ))
+    })?;
+    Ok(std::borrow::Cow::Owned(pack))
 }
 
 /// `--as-of YYYY-MM-DD` or `--as-of=YYYY-MM-DD`; default: today (UTC).

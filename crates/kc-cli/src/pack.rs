@@ -85,11 +85,23 @@ fn param(s: &mut String, p: &Param, as_of: Date, indent: &str) -> usize {
 }
 
 fn value(kind: Kind, v: &Value) -> String {
+    value_text(kind, &v.value)
+}
+
+/// A value string as people read it: money in figures and words, rates as percentages.
+pub(crate) fn value_text(kind: Kind, v: &str) -> String {
     match kind {
-        Kind::Vnd => v.value.parse::<i64>().ok().and_then(|n| Vnd::new(n).ok()).map_or_else(|| v.value.clone(), money),
-        Kind::Rate => {
-            v.decimal().and_then(|d| kc_rules::Rate::new(d).ok()).map_or_else(|| v.value.clone(), |r| r.to_string())
-        }
-        _ => v.value.clone(),
+        Kind::Vnd => v.parse::<i64>().ok().and_then(|n| Vnd::new(n).ok()).map_or_else(|| v.to_owned(), money),
+        Kind::Rate => v
+            .parse::<kc_rules::Decimal>()
+            .ok()
+            .and_then(|d| kc_rules::Rate::new(d).ok())
+            .map_or_else(|| v.to_owned(), |r| r.to_string()),
+        Kind::Bool => match v {
+            "true" => "có".to_owned(),
+            "false" => "không".to_owned(),
+            _ => v.to_owned(),
+        },
+        _ => v.to_owned(),
     }
 }

@@ -14,6 +14,7 @@ mod commune_table;
 mod context;
 mod criteria;
 mod decision;
+pub mod diff;
 mod error;
 mod evaluate;
 mod hints;

@@ -92,6 +92,16 @@ pub struct PrintRow {
     pub applicant_comment: Option<String>,
 }
 
+/// What an impact run re-evaluates of one stored application.
+#[derive(Debug, Clone)]
+pub struct ImpactRow {
+    pub receipt_code: String,
+    pub province_code: Option<i32>,
+    pub answers_json: String,
+    /// The date the server decided it at (the rules' date of the stored decision).
+    pub server_as_of: Date,
+}
+
 /// A parked draft.
 #[derive(Debug, Clone)]
 pub struct DraftRow {
@@ -251,6 +261,15 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.changes(cursor, limit).await,
             Store::Postgres(s) => s.changes(cursor, limit).await,
+        }
+    }
+
+    /// Every stored application (of one province, when given) as an impact run needs it, in
+    /// receipt order.
+    pub async fn impact_rows(&self, province: Option<i32>) -> anyhow::Result<Vec<ImpactRow>> {
+        match self {
+            Store::Sqlite(s) => s.impact_rows(province).await,
+            Store::Postgres(s) => s.impact_rows(province).await,
         }
     }
 

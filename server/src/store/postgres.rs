@@ -19,7 +19,8 @@ use uuid::Uuid;
 
 use super::group::{BatchError, BatchWriter, GroupCommit};
 use super::{
-    ChangeRow, DraftRow, NewApplication, Parked, PrintRow, StatusRow, StoredReceipt, Submitted, is_unique_violation,
+    ChangeRow, DraftRow, ImpactRow, NewApplication, Parked, PrintRow, StatusRow, StoredReceipt, Submitted,
+    is_unique_violation,
 };
 use crate::codes;
 
@@ -198,6 +199,26 @@ impl PgStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(change_row).collect()
+    }
+
+    pub(super) async fn impact_rows(&self, province: Option<i32>) -> anyhow::Result<Vec<ImpactRow>> {
+        let rows = sqlx::query(
+            "SELECT receipt_code, province_code, answers::text AS answers, server_as_of FROM applications
+             WHERE $1 IS NULL OR province_code = $1 ORDER BY id",
+        )
+        .bind(province)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(ImpactRow {
+                    receipt_code: r.try_get("receipt_code")?,
+                    province_code: r.try_get("province_code")?,
+                    answers_json: r.try_get("answers")?,
+                    server_as_of: r.try_get("server_as_of")?,
+                })
+            })
+            .collect()
     }
 
     pub(super) async fn count_applications(&self) -> anyhow::Result<i64> {

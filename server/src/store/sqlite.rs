@@ -21,7 +21,8 @@ use uuid::Uuid;
 
 use super::group::{BatchError, BatchWriter, GroupCommit};
 use super::{
-    ChangeRow, DraftRow, NewApplication, Parked, PrintRow, StatusRow, StoredReceipt, Submitted, is_unique_violation,
+    ChangeRow, DraftRow, ImpactRow, NewApplication, Parked, PrintRow, StatusRow, StoredReceipt, Submitted,
+    is_unique_violation,
 };
 use crate::codes;
 
@@ -220,6 +221,26 @@ impl SqliteStore {
         .fetch_all(&self.reader)
         .await?;
         rows.iter().map(change_row).collect()
+    }
+
+    pub(super) async fn impact_rows(&self, province: Option<i32>) -> anyhow::Result<Vec<ImpactRow>> {
+        let rows = sqlx::query(
+            "SELECT receipt_code, province_code, answers, server_as_of FROM applications
+             WHERE ?1 IS NULL OR province_code = ?1 ORDER BY id",
+        )
+        .bind(province)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(ImpactRow {
+                    receipt_code: r.try_get("receipt_code")?,
+                    province_code: r.try_get("province_code")?,
+                    answers_json: r.try_get("answers")?,
+                    server_as_of: parse_date(&r.try_get::<String, _>("server_as_of")?)?,
+                })
+            })
+            .collect()
     }
 
     pub(super) async fn count_applications(&self) -> anyhow::Result<i64> {
@@ -515,6 +536,10 @@ pub(crate) fn ts(t: OffsetDateTime) -> String {
 /// Parses a time written by [`ts`].
 pub(crate) fn parse_ts(s: &str) -> anyhow::Result<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).with_context(|| format!("stored time {s:?} is not RFC 3339"))
+}
+
+fn parse_date(s: &str) -> anyhow::Result<Date> {
+    Ok(Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))?)
 }
 
 fn date(d: Date) -> String {
