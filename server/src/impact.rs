@@ -70,7 +70,12 @@ pub struct Report {
 }
 
 /// Re-evaluates `rows` under `current` and `candidate`.
-pub fn run(current: &RulePack, candidate: &RulePack, rows: &[ImpactRow], as_of: Option<Date>) -> Report {
+pub fn run(
+    current: &'static RulePack,
+    candidate: &'static RulePack,
+    rows: &[ImpactRow],
+    as_of: Option<Date>,
+) -> Report {
     let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get).min(8);
     let chunk = rows.len().div_ceil(threads).max(1);
     let results: Vec<Result<Option<Changed>, (String, String)>> = std::thread::scope(|s| {
@@ -133,8 +138,8 @@ fn amount(v: Option<kc_rules::Vnd>) -> Decimal {
 
 /// One application: `Ok(None)` when nothing changes.
 fn one(
-    current: &RulePack,
-    candidate: &RulePack,
+    current: &'static RulePack,
+    candidate: &'static RulePack,
     row: &ImpactRow,
     as_of: Option<Date>,
 ) -> Result<Option<Changed>, (String, String)> {
@@ -198,7 +203,7 @@ pub async fn cli(args: Vec<String>) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let rows = store.impact_rows(province).await?;
     let read = started.elapsed();
-    let report = run(kc_rulepack::bundled(), &candidate, &rows, as_of);
+    let report = run(kc_rulepack::bundled(), candidate, &rows, as_of);
     let total = started.elapsed();
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -215,15 +220,17 @@ pub async fn cli(args: Vec<String>) -> anyhow::Result<()> {
 }
 
 /// A candidate pack from its JSON, checked as the bundled pack's data tests would not be:
-/// at least every parameter the engine reads must still be there.
-pub fn load_pack(json: &str) -> anyhow::Result<RulePack> {
+/// at least every parameter the engine reads must still be there. Decisions borrow their
+/// words from the pack they were made with, so the pack lives for the rest of the process
+/// (one per command run or per admin upload: a few MiB).
+pub fn load_pack(json: &str) -> anyhow::Result<&'static RulePack> {
     let de = &mut serde_json::Deserializer::from_str(json);
     let pack: RulePack =
         serde_path_to_error::deserialize(de).map_err(|e| anyhow::anyhow!("{}: {}", e.path(), e.inner()))?;
-    if let Some(missing) = kc_rules::PARAM_IDS.iter().find(|id| pack.param(id).is_none()) {
+    if let Some(missing) = kc_rules::PARAM_IDS.iter().find(|id| pack.param(**id).is_none()) {
         anyhow::bail!("the candidate has no parameter {missing}");
     }
-    Ok(pack)
+    Ok(Box::leak(Box::new(pack)))
 }
 
 /// The report as text, Vietnamese first.

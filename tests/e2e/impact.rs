@@ -3,8 +3,8 @@
 
 use kc_api::{Receipt, Submission};
 use kc_rules::Decimal;
-use kc_rules::pack::{Citation, Confidence, Value};
-use kc_rules::{Application, Line, LineRequest, Outcome, Subject, Vnd};
+use kc_rules::pack::{Citation, Value};
+use kc_rules::{Application, Confidence, Line, LineRequest, Outcome, ParamId, Subject, Vnd};
 use reqwest::StatusCode;
 use tests::{TestApp, client_decision, sample_submission, today};
 
@@ -39,19 +39,18 @@ fn with_application(application: Application) -> Submission {
 }
 
 /// The bundled pack with the national machinery cap raised to 400 tr from 2026-01-01.
-fn raised_cap() -> kc_rules::RulePack {
+fn raised_cap() -> &'static kc_rules::RulePack {
     let mut pack = kc_rulepack::bundled().clone();
     pack.id = "candidate-raised-cap".to_owned();
-    let cap = pack.params.get_mut("machinery.cap").unwrap();
+    let cap = pack.params.get_mut(&ParamId::from_id("machinery.cap").unwrap()).unwrap();
     cap.values.retain(|v| v.from < time::macros::date!(2026 - 01 - 01));
-    cap.values.push(Value {
-        from: time::macros::date!(2026 - 01 - 01),
-        value: "400000000".to_owned(),
-        citation: Citation { document: "Thông tư thay thế (diễn tập)".to_owned(), provision: String::new() },
-        confidence: Confidence::R,
-        note: None,
-    });
-    pack
+    cap.values.push(Value::new(
+        time::macros::date!(2026 - 01 - 01),
+        "400000000",
+        Citation { document: "Thông tư thay thế (diễn tập)".into(), provision: "".into() },
+        Confidence::R,
+    ));
+    Box::leak(Box::new(pack))
 }
 
 async fn submit(app: &TestApp, s: &Submission) -> Receipt {
@@ -69,7 +68,7 @@ async fn a_raised_cap_shows_per_application_and_in_totals_and_changes_nothing(ap
     let status_before = app.get(&format!("/applications/{}", a.code)).await.text().await.unwrap();
 
     // Act
-    let report = server::impact::run(kc_rulepack::bundled(), &raised_cap(), &stored_before, None);
+    let report = server::impact::run(kc_rulepack::bundled(), raised_cap(), &stored_before, None);
 
     // Assert: 50 % of 900 tr = 450 tr, capped at 300 tr before and 400 tr after.
     assert_eq!(report.evaluated, 3);
@@ -103,6 +102,6 @@ async fn impact_is_scoped_by_province(app: TestApp) {
     let thanh_hoa = app.store.impact_rows(Some(38)).await.unwrap();
     let ha_noi = app.store.impact_rows(Some(1)).await.unwrap();
     assert_eq!((thanh_hoa.len(), ha_noi.len()), (1, 0));
-    let report = server::impact::run(kc_rulepack::bundled(), &raised_cap(), &ha_noi, None);
+    let report = server::impact::run(kc_rulepack::bundled(), raised_cap(), &ha_noi, None);
     assert_eq!((report.evaluated, report.total.changed), (0, 0));
 }

@@ -172,8 +172,11 @@ async fn detail_labels_every_answer_and_criterion_and_prints(app: TestApp) {
     // Criteria with labels and marks, never raw ids.
     let decision = tests::client_decision(&s.application);
     for c in &decision.criteria {
-        let label =
-            server::staff::labels::label(server::staff::html::Lang::Vi, server::staff::labels::Kind::Criterion, c.id.id());
+        let label = server::staff::labels::label(
+            server::staff::html::Lang::Vi,
+            server::staff::labels::Kind::Criterion,
+            c.id.id(),
+        );
         assert_ne!(label, c.id.id(), "criterion {} has a label", c.id);
         assert!(page.contains(&label), "criterion {label}");
     }

@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use time::Date;
 
-use crate::pack::{Citation, Commune, Confidence, Kind, Layer, Paper, Param, Province, Sector, Value};
-use crate::{Decision, Fund, Line, Outcome, RulePack, Status, SupportResult, Text, Vnd};
+use crate::pack::{Citation, Commune, Kind, Layer, Paper, Param, Province, Sector, Value};
+use crate::{Confidence, Decision, Fund, Line, Outcome, ParamId, RulePack, Status, SupportResult, Text, Vnd};
 
 /// Whether an entry is new, different, or gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -174,16 +174,16 @@ fn params<'a>(
     new: impl Iterator<Item = &'a Param>,
     new_pack: &RulePack,
 ) {
-    let old: BTreeMap<&str, &Param> = old.map(|p| (p.id.as_str(), p)).collect();
-    let new: BTreeMap<&str, &Param> = new.map(|p| (p.id.as_str(), p)).collect();
+    let old: BTreeMap<&'a str, &'a Param> = old.map(|p| (p.id.id(), p)).collect();
+    let new: BTreeMap<&'a str, &'a Param> = new.map(|p| (p.id.id(), p)).collect();
     let mut ids: Vec<&str> = old.keys().chain(new.keys()).copied().collect();
     ids.sort_unstable();
     ids.dedup();
     for id in ids {
         let (o, n) = (old.get(id).copied(), new.get(id).copied());
         let label = match n.or(o) {
-            Some(p) if !p.label_vi.is_empty() => Text::new(&p.label_vi, &p.label_en),
-            _ => new_pack.label(id),
+            Some(p) if !p.label_vi.is_empty() => Text::new(p.label_vi.clone(), p.label_en.clone()),
+            _ => ParamId::from_id(id).map_or_else(|| Text::new(id.to_owned(), id.to_owned()), |p| new_pack.label(p)),
         };
         let mut dates: Vec<Date> = o.into_iter().chain(n).flat_map(|p| &p.values).map(|v| v.from).collect();
         dates.sort_unstable();

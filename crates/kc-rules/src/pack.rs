@@ -137,6 +137,12 @@ impl Value {
         *self.parsed.0.get_or_init(|| Typed::parse(kind, &self.value))
     }
 
+    /// A value made in code (a candidate pack in a test or a tool; packs are otherwise read
+    /// from their data).
+    pub fn new(from: Date, value: impl Into<String>, citation: Citation, confidence: Confidence) -> Value {
+        Value { from, value: value.into(), citation, confidence, note: None, parsed: Parsed::default() }
+    }
+
     /// The value as a decimal; `None` if it is not one (the data tests make sure it is).
     pub fn decimal(&self) -> Option<Decimal> {
         self.value.parse().ok()
