@@ -130,7 +130,7 @@ async fn bench_seed(db: &Db, rows: usize) -> anyhow::Result<()> {
         app.conditions.equipment_new = Some(true);
         app.conditions.no_other_state_funding = Some(true);
         app.conditions.counterpart_funding = Some(i % 5 != 0);
-        let as_of = now.to_offset(time::UtcOffset::from_hms(7, 0, 0)?).date();
+        let as_of = now.to_offset(kc_rules::VIETNAM).date();
         let decision = kc_rules::evaluate(pack, &app, as_of)?;
         let submission = kc_api::Submission {
             client_id: uuid::Uuid::nil(),

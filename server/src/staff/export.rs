@@ -192,7 +192,7 @@ fn write_csv_field(out: &mut Vec<u8>, s: &str) {
 
 /// Vietnam time, the offset every date in the XLSX is shown in.
 fn vietnam() -> UtcOffset {
-    UtcOffset::from_hms(7, 0, 0).expect("valid offset")
+    kc_rules::VIETNAM
 }
 
 /// A time as an Excel date-time in Vietnam time.

@@ -131,7 +131,7 @@ async fn start_export(
 }
 
 fn attachment(name: &str) -> HeaderValue {
-    let day = OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(7, 0, 0).expect("valid")).date();
+    let day = OffsetDateTime::now_utc().to_offset(kc_rules::VIETNAM).date();
     HeaderValue::from_str(&format!("attachment; filename=\"ho-so-{day}.{name}\"")).expect("ascii")
 }
 

@@ -119,7 +119,7 @@ pub fn money(v: i64) -> String {
 
 /// Formats a time in Vietnam time: `03/11/2025 09:30`.
 pub fn when(t: time::OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::from_hms(7, 0, 0).expect("valid"));
+    let t = t.to_offset(kc_rules::VIETNAM);
     format!("{:02}/{:02}/{} {:02}:{:02}", t.day(), u8::from(t.month()), t.year(), t.hour(), t.minute())
 }
 

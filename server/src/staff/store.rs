@@ -169,7 +169,7 @@ pub async fn resolve_search(db: &Db, scope: Scope, mut f: Filter) -> anyhow::Res
 }
 
 fn vietnam_midnight_utc(d: Date) -> OffsetDateTime {
-    d.midnight().assume_offset(UtcOffset::from_hms(7, 0, 0).expect("valid")).to_offset(UtcOffset::UTC)
+    d.midnight().assume_offset(kc_rules::VIETNAM).to_offset(UtcOffset::UTC)
 }
 
 /// `WHERE …` (always present) and its parameters, numbered from `$1`.
