@@ -236,8 +236,6 @@ pub fn load_pack(json: &str) -> anyhow::Result<&'static RulePack> {
 /// The report as text, Vietnamese first.
 pub fn render(r: &Report) -> String {
     use std::fmt::Write as _;
-
-    use crate::staff::html::{Lang, line_label};
     let money = |d: Decimal| {
         let v = kc_rules::Vnd::new(d.abs().try_into().unwrap_or(i64::MAX)).unwrap_or(kc_rules::Vnd::ZERO);
         format!(
@@ -251,11 +249,7 @@ pub fn render(r: &Report) -> String {
             }
         )
     };
-    let outcome = |o: Outcome| match o {
-        Outcome::Eligible => "đủ điều kiện / eligible",
-        Outcome::NotEligible => "không đủ điều kiện / not eligible",
-        Outcome::NeedMoreAnswers => "cần trả lời thêm / more answers needed",
-    };
+    let outcome = |o: Outcome| format!("{} / {}", o.label_vi(), o.label_en());
     let mut s = String::new();
     let _ = writeln!(s, "ẢNH HƯỞNG CỦA BỘ QUY TẮC MỚI / IMPACT OF A CANDIDATE PACK");
     let _ = writeln!(s, "đang dùng / current: {}  →  dự kiến / candidate: {}", r.current_pack, r.candidate_pack);
@@ -296,8 +290,8 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(
             s,
             "  {} / {}: {} hồ sơ; quốc gia {}, địa phương {}",
-            line_label(Lang::Vi, line.id()),
-            line_label(Lang::En, line.id()),
+            line.label_vi(),
+            line.label_en(),
             t.changed,
             money(t.delta_national),
             money(t.delta_local)
