@@ -89,6 +89,69 @@ pub enum ReviewState {
     Rejected,
 }
 
+impl ReviewState {
+    /// Every state, in workflow order.
+    pub const ALL: [ReviewState; 5] = [
+        ReviewState::Received,
+        ReviewState::UnderReview,
+        ReviewState::NeedsChanges,
+        ReviewState::Accepted,
+        ReviewState::Rejected,
+    ];
+
+    /// The wire id (`received`, `under_review`, …).
+    pub const fn id(self) -> &'static str {
+        match self {
+            ReviewState::Received => "received",
+            ReviewState::UnderReview => "under_review",
+            ReviewState::NeedsChanges => "needs_changes",
+            ReviewState::Accepted => "accepted",
+            ReviewState::Rejected => "rejected",
+        }
+    }
+
+    /// The state with wire id `id`.
+    pub fn from_id(id: &str) -> Option<ReviewState> {
+        ReviewState::ALL.into_iter().find(|s| s.id() == id)
+    }
+
+    /// What the applicant and staff read, Vietnamese.
+    pub const fn label_vi(self) -> &'static str {
+        match self {
+            ReviewState::Received => "Đã nhận",
+            ReviewState::UnderReview => "Đang xem xét",
+            ReviewState::NeedsChanges => "Cần bổ sung",
+            ReviewState::Accepted => "Chấp nhận",
+            ReviewState::Rejected => "Từ chối",
+        }
+    }
+
+    /// English.
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            ReviewState::Received => "Received",
+            ReviewState::UnderReview => "Under review",
+            ReviewState::NeedsChanges => "Needs changes",
+            ReviewState::Accepted => "Accepted",
+            ReviewState::Rejected => "Rejected",
+        }
+    }
+
+    /// Whether a review may move from `self` to `to` (the same state: a comment only). A
+    /// decided application can only be reopened for review.
+    pub fn can_move_to(self, to: ReviewState) -> bool {
+        use ReviewState::*;
+        self == to
+            || matches!(
+                (self, to),
+                (Received, UnderReview | Rejected)
+                    | (UnderReview, NeedsChanges | Accepted | Rejected)
+                    | (NeedsChanges, UnderReview | Accepted | Rejected)
+                    | (Accepted | Rejected, UnderReview)
+            )
+    }
+}
+
 /// `GET /applications/{receipt}`: the applicant's status view (nobody else's data).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -294,5 +357,32 @@ mod contact_tests {
         assert_eq!(fields(&c("A", Some("123"), None)), ["phone"]);
         assert_eq!(fields(&c("A", None, Some("a@b"))), ["email"]);
         assert!(!email_ok("a @b.vn") && !email_ok("@b.vn") && email_ok("a.b@c.gov.vn"));
+    }
+}
+
+#[cfg(test)]
+mod review_state_tests {
+    use super::ReviewState;
+
+    #[test]
+    fn every_state_has_its_wire_id_and_both_labels() {
+        for s in ReviewState::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.id());
+            assert_eq!(ReviewState::from_id(s.id()), Some(s));
+            assert!(!s.label_vi().is_empty() && !s.label_en().is_empty());
+            assert_ne!(s.label_vi(), s.id());
+            assert!(s.can_move_to(s), "a comment keeps the state");
+        }
+        assert_eq!(ReviewState::from_id("Received"), None);
+    }
+
+    #[test]
+    fn the_workflow() {
+        use ReviewState::*;
+        assert!(Received.can_move_to(UnderReview) && Received.can_move_to(Rejected));
+        assert!(!Received.can_move_to(Accepted), "accepting needs a review");
+        assert!(UnderReview.can_move_to(NeedsChanges) && NeedsChanges.can_move_to(UnderReview));
+        assert!(Accepted.can_move_to(UnderReview) && !Accepted.can_move_to(Rejected));
+        assert!(!Rejected.can_move_to(Received));
     }
 }

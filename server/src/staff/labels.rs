@@ -1,8 +1,8 @@
 //! Every label the staff side shows for an engine or workflow id, Vietnamese first.
 //!
 //! One function, [`label`], takes the kind of id and the wire id string and gives the
-//! Vietnamese and English texts. When the engine's typed vocabulary lands in `kc-rules`,
-//! this file is the one place to switch over to it. Ids without a label come back as
+//! Vietnamese and English texts: engine ids from `kc_rules::vocab`, review states from
+//! `kc_api::ReviewState`, the rest from the table below. Ids without a label come back as
 //! themselves, so nothing is ever hidden, but the e2e tests check that no known id does.
 
 use super::html::Lang;
@@ -35,8 +35,8 @@ pub enum Kind {
 }
 
 /// The Vietnamese and English label of `id`, if it has one. Engine ids take their words
-/// from the engine's one vocabulary (`kc_rules::vocab`); the workflow's own ids (answers as
-/// statements, review states, roles, audit actions) are labelled here.
+/// from the engine's one vocabulary (`kc_rules::vocab`), review states from `kc_api`; the
+/// staff side's own ids (answers as statements, roles, audit actions) are labelled here.
 pub fn lookup(kind: Kind, id: &str) -> Option<(&'static str, &'static str)> {
     use Kind::*;
     use kc_rules::vocab as v;
@@ -53,7 +53,8 @@ pub fn lookup(kind: Kind, id: &str) -> Option<(&'static str, &'static str)> {
         OldUnit => engine!(v::OldUnit),
         SizeSector => engine!(v::SizeSector),
         Outcome => engine!(v::Outcome),
-        Answer | State | Role | Audit => {}
+        State => engine!(kc_api::ReviewState),
+        Answer | Role | Audit => {}
     }
     Some(match (kind, id) {
         (Answer, "subject") => ("Loại hình cơ sở", "Kind of establishment"),
@@ -109,12 +110,6 @@ pub fn lookup(kind: Kind, id: &str) -> Option<(&'static str, &'static str)> {
         (Answer, "lines.cleaner_production_model.cost") => ("Chi phí: sản xuất sạch hơn", "Cost: cleaner production"),
         (Answer, "lines.startup.cost") => ("Chi phí: thành lập doanh nghiệp", "Cost: founding an enterprise"),
         (Answer, "lines.training.cost") => ("Chi phí: đào tạo nghề", "Cost: vocational training"),
-
-        (State, "received") => ("Đã nhận", "Received"),
-        (State, "under_review") => ("Đang xem xét", "Under review"),
-        (State, "needs_changes") => ("Cần bổ sung", "Needs changes"),
-        (State, "accepted") => ("Chấp nhận", "Accepted"),
-        (State, "rejected") => ("Từ chối", "Rejected"),
 
         (Role, "admin") => ("Quản trị", "Administrator"),
         (Role, "province_staff") => ("Cán bộ tỉnh", "Province officer"),

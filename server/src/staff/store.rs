@@ -20,18 +20,16 @@ pub const LOCKOUT_WINDOW: time::Duration = time::Duration::minutes(15);
 pub const SESSION_TTL: time::Duration = time::Duration::hours(12);
 
 /// Review states (`kc_api::ReviewState` ids) in workflow order.
-pub const STATES: [&str; 5] = ["received", "under_review", "needs_changes", "accepted", "rejected"];
+pub const STATES: [&str; 5] = {
+    let all = kc_api::ReviewState::ALL;
+    [all[0].id(), all[1].id(), all[2].id(), all[3].id(), all[4].id()]
+};
 
-/// Whether a review may move from `from` to `to` (equal states: a comment only).
+/// Whether a review may move from `from` to `to` (stored ids; see
+/// [`kc_api::ReviewState::can_move_to`]).
 pub fn transition_allowed(from: &str, to: &str) -> bool {
-    from == to
-        || matches!(
-            (from, to),
-            ("received", "under_review" | "rejected")
-                | ("under_review", "needs_changes" | "accepted" | "rejected")
-                | ("needs_changes", "under_review" | "accepted" | "rejected")
-                | ("accepted" | "rejected", "under_review")
-        )
+    use kc_api::ReviewState as S;
+    matches!((S::from_id(from), S::from_id(to)), (Some(f), Some(t)) if f.can_move_to(t))
 }
 
 /// Sortable list columns.
