@@ -13,7 +13,7 @@ use axum::{Form, Router};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::auth::{self, Role};
+use super::auth::Role;
 use super::cli::MIN_PASSWORD;
 use super::html::{Lang, when};
 use super::labels::{self, Kind};
@@ -225,10 +225,6 @@ fn role_and_province(l: Lang, f: &AccountForm) -> Result<(Role, Option<i64>), St
     }
 }
 
-async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?
-}
-
 /// `POST /staff/accounts`: add an account.
 pub async fn add_account(s: Session, Form(f): Form<AccountForm>) -> Response {
     let l = s.lang;
@@ -272,13 +268,14 @@ pub async fn add_account(s: Session, Form(f): Form<AccountForm>) -> Response {
         Err(e) => return internal(e),
     }
     let result = async {
-        let h = hash(f.password.clone()).await?;
+        let h = s.hashing.hash(f.password.clone()).await?;
         store::create_account(&s.db, &email, &h, role, province).await?;
         store::audit(&s.db, &s.account.email, "account_create", &email, &store::account_detail(role, province)).await
     }
     .await;
     match result {
         Ok(()) => see_other("/staff/accounts"),
+        Err(e) if e.downcast_ref::<super::throttle::Refused>().is_some() => s.failed(e),
         // A disabled account with this e-mail exists (the look-up above sees active ones).
         Err(_) => {
             render_accounts(
@@ -358,7 +355,7 @@ pub async fn reset_password(s: Session, Path(id): Path<i64>, Form(f): Form<Accou
     };
     let Some(target) = target else { return s.not_found() };
     let result = async {
-        let h = hash(f.password.clone()).await?;
+        let h = s.hashing.hash(f.password.clone()).await?;
         store::set_password(&s.db, id, &h, None).await?;
         store::audit(&s.db, &s.account.email, "password_reset", &target.email, "").await
     }
@@ -368,7 +365,7 @@ pub async fn reset_password(s: Session, Path(id): Path<i64>, Form(f): Form<Accou
             let notice = format!("{} {}", l.t("Đã đặt lại mật khẩu cho", "Password reset for"), target.email);
             render_accounts(&s, PageState { notice: Some(notice), ..PageState::default() }, StatusCode::OK).await
         }
-        Err(e) => internal(e),
+        Err(e) => s.failed(e),
     }
 }
 
@@ -425,8 +422,9 @@ pub async fn change_password(s: Session, headers: HeaderMap, Form(f): Form<Passw
         Ok(None) => return s.not_found(),
         Err(e) => return internal(e),
     };
-    let current = f.current.clone();
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&current, &stored)).await.unwrap_or(false);
+    let Ok(ok) = s.hashing.verify(f.current.clone(), Some(stored)).await else {
+        return s.failed(super::throttle::Refused::Busy.into());
+    };
     if !ok {
         let _ =
             store::audit(&s.db, &s.account.email, "password_change", &s.account.email, "wrong current password").await;
@@ -434,7 +432,7 @@ pub async fn change_password(s: Session, headers: HeaderMap, Form(f): Form<Passw
     }
     let own = cookie(&headers, SESSION_COOKIE);
     let result = async {
-        let h = hash(f.new.clone()).await?;
+        let h = s.hashing.hash(f.new.clone()).await?;
         store::set_password(&s.db, s.account.id, &h, own.as_deref()).await?;
         store::audit(&s.db, &s.account.email, "password_change", &s.account.email, "").await
     }
@@ -452,7 +450,7 @@ pub async fn change_password(s: Session, headers: HeaderMap, Form(f): Form<Passw
                 )),
             ),
         ),
-        Err(e) => internal(e),
+        Err(e) => s.failed(e),
     }
 }
 

@@ -115,6 +115,8 @@ pub struct Session {
     pub lang: Lang,
     /// Database.
     pub db: Db,
+    /// The bound on password hashing (shared with logins).
+    pub hashing: std::sync::Arc<super::throttle::Hashing>,
 }
 
 impl Session {
@@ -151,6 +153,18 @@ impl Session {
         )
     }
 
+    /// The page for a failed request: 503 with `Retry-After` when every password-hashing slot
+    /// was busy, else 500.
+    pub fn failed(&self, e: anyhow::Error) -> Response {
+        if e.downcast_ref::<super::throttle::Refused>().is_some() {
+            let l = self.lang;
+            let msg =
+                l.t("Máy chủ đang bận, hãy thử lại sau vài giây.", "The server is busy; try again in a few seconds.");
+            return super::throttle::busy(self.page(StatusCode::SERVICE_UNAVAILABLE, msg, html! { p { (msg) } }));
+        }
+        internal(e)
+    }
+
     /// Rejects a form whose CSRF token is not this session's.
     // The error is the page to send back; it is built once, on the rare failure path.
     #[allow(clippy::result_large_err)]
@@ -177,7 +191,7 @@ impl FromRequestParts<AppState> for Session {
         let to_login = || Redirect::to("/staff/login").into_response();
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(to_login()) };
         match store::session(&db, &token).await {
-            Ok(Some((account, csrf))) => Ok(Session { account, csrf, lang, db }),
+            Ok(Some((account, csrf))) => Ok(Session { account, csrf, lang, db, hashing: state.hashing.clone() }),
             Ok(None) => Err(to_login()),
             Err(e) => Err(internal(e)),
         }

@@ -49,6 +49,17 @@ pub enum Refused {
     Busy,
 }
 
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Refused::Locked => "too many login attempts",
+            Refused::Busy => "every password-hashing slot is busy",
+        })
+    }
+}
+
+impl std::error::Error for Refused {}
+
 fn email_key(email: &str) -> String {
     format!("email:{}", email.trim().to_lowercase())
 }
@@ -183,6 +194,21 @@ impl Hashing {
     /// Checks `password` against `phc` (or against a dummy hash when the account does not
     /// exist, so both cost the same) on the blocking pool, under the bound.
     pub async fn verify(&self, password: String, phc: Option<String>) -> Result<bool, Refused> {
+        self.bounded(move || {
+            let hash = phc.as_deref().unwrap_or_else(|| auth::dummy_hash());
+            auth::verify_password(&password, hash)
+        })
+        .await
+    }
+
+    /// Hashes a new password (account creation, reset, change) under the same bound as the
+    /// checks: 19 MiB each, so they share one budget. A full bound is the error [`Refused::Busy`].
+    pub async fn hash(&self, password: String) -> anyhow::Result<String> {
+        self.bounded(move || auth::hash_password(&password)).await?
+    }
+
+    /// Runs one password computation on the blocking pool once a slot is free.
+    async fn bounded<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, Refused> {
         let permit = match self.permits.try_acquire() {
             Ok(p) => p,
             Err(_) => {
@@ -199,11 +225,7 @@ impl Hashing {
             }
         };
         self.checked.fetch_add(1, Ordering::Relaxed);
-        let result = tokio::task::spawn_blocking(move || {
-            let hash = phc.as_deref().unwrap_or_else(|| auth::dummy_hash());
-            auth::verify_password(&password, hash)
-        })
-        .await;
+        let result = tokio::task::spawn_blocking(work).await;
         drop(permit);
         result.map_err(|_| Refused::Busy)
     }

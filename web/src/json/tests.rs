@@ -58,11 +58,14 @@ fn a_full_server_receipt_reads_into_the_view_and_the_outbox_keeps_it() {
         "papers":[{"id":"x","label":{"vi":"Giấy đăng ký","en":"Registration"}}]}}"#;
     let ours: ReceiptView = from_str(server).expect("unknown fields, floats among them, are skipped");
     assert_eq!(Some(&ours), serde_json::from_str::<ReceiptView>(server).ok().as_ref());
-    let item: OutboxItem = from_str(&serde_json::to_string(&serde_json::json!({
-        "client_id": "00000000-0000-0000-0000-000000000001", "body": "{\"a\":1}", "lines": ["machinery"],
-        "client_pack_id": "p", "state": {"sent": serde_json::from_str::<serde_json::Value>(server).unwrap()},
-        "attempts": 2, "next_try_ms": 1_700_000_000_000u64, "last_error": ["Mất mạng", "Offline"],
-    })).unwrap())
+    let item: OutboxItem = from_str(
+        &serde_json::to_string(&serde_json::json!({
+            "client_id": "00000000-0000-0000-0000-000000000001", "body": "{\"a\":1}", "lines": ["machinery"],
+            "client_pack_id": "p", "state": {"sent": serde_json::from_str::<serde_json::Value>(server).unwrap()},
+            "attempts": 2, "next_try_ms": 1_700_000_000_000u64, "last_error": ["Mất mạng", "Offline"],
+        }))
+        .unwrap(),
+    )
     .expect("an outbox item");
     assert!(matches!(&item.state, SendState::Sent(r) if *r == ours));
     same_both_ways(&item);
@@ -86,9 +89,27 @@ fn escapes_decode_like_serde_json() {
 #[test]
 fn what_is_not_json_or_not_the_type_is_refused() {
     for bad in [
-        "", " ", "nul", "tru", "{", "[1,]", "[1 2]", "{\"a\" 1}", "{\"a\":1,}", "{1:2}", "\"open",
-        "\"bad \\x escape\"", "\"\\u12\"", "\"raw \n newline\"", "01", "-", "1.5", "1e3",
-        "18446744073709551616", "[1] x", "{}{}",
+        "",
+        " ",
+        "nul",
+        "tru",
+        "{",
+        "[1,]",
+        "[1 2]",
+        "{\"a\" 1}",
+        "{\"a\":1,}",
+        "{1:2}",
+        "\"open",
+        "\"bad \\x escape\"",
+        "\"\\u12\"",
+        "\"raw \n newline\"",
+        "01",
+        "-",
+        "1.5",
+        "1e3",
+        "18446744073709551616",
+        "[1] x",
+        "{}{}",
     ] {
         assert_eq!(from_str::<serde_json::Value>(bad).map(|_| ()), None, "{bad:?}");
     }
