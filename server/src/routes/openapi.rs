@@ -16,10 +16,12 @@ use crate::state::AppState;
 /// The API description.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Khuyến công sync API", version = "1", description = "Submissions, receipts, drafts, rule pack, changes feed. Errors are kc_api::ErrorBody with Vietnamese then English messages."),
+    info(title = "Khuyến công sync API", version = "1", description = "Submissions, signed receipts, drafts, rule pack, changes feed. Errors are kc_api::ErrorBody with Vietnamese then English messages."),
     paths(
         super::applications::submit,
         super::applications::status,
+        super::applications::signed,
+        super::keys::keys,
         super::drafts::park,
         super::drafts::resume,
         super::rulepack::info,
@@ -88,6 +90,9 @@ pub fn document() -> Value {
     set("DraftPark", "application", r("Application"));
     set("ParkedDraft", "application", r("Application"));
     set("Receipt", "decision", r("Decision"));
+    set("SignedReceipt", "answers", r("Application"));
+    set("SignedReceipt", "decision", r("Decision"));
+    set("Attestation", "as_of", json!({ "type": "string", "format": "date" }));
     set("StatusView", "outcome", r("Outcome"));
     set("StatusView", "lines", json!({ "type": "array", "items": r("Line") }));
     set("StatusView", "amount", or_null(r("Vnd")));

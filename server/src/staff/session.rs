@@ -115,6 +115,8 @@ pub struct Session {
     pub lang: Lang,
     /// Database.
     pub db: Db,
+    /// The server's receipt key (public half), for the receipt check.
+    pub receipt_key: kc_attest::PublicKey,
 }
 
 impl Session {
@@ -177,7 +179,9 @@ impl FromRequestParts<AppState> for Session {
         let to_login = || Redirect::to("/staff/login").into_response();
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(to_login()) };
         match store::session(&db, &token).await {
-            Ok(Some((account, csrf))) => Ok(Session { account, csrf, lang, db }),
+            Ok(Some((account, csrf))) => {
+                Ok(Session { account, csrf, lang, db, receipt_key: state.signer.public().clone() })
+            }
             Ok(None) => Err(to_login()),
             Err(e) => Err(internal(e)),
         }
