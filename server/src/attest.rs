@@ -128,6 +128,13 @@ pub fn stored(json: Option<&str>) -> Result<Option<Attestation>, ApiError> {
     .transpose()
 }
 
+/// The printable receipt's line: the digest's first 16 hex digits and the key id.
+pub fn short(json: Option<&str>) -> Option<(String, String)> {
+    let a = stored(json).ok().flatten()?;
+    let digest = format!("{}…", a.digest.get(..16).unwrap_or(&a.digest));
+    Some((digest, a.key_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

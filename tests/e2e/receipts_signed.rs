@@ -1,7 +1,8 @@
 //! Signed receipts: a submission's receipt carries the server's signature; the signed
 //! receipt document verifies with the key from `/api/v1/keys` and its decision reproduces;
 //! a tampered answer, amount or pack id is detected; a replay returns the same signature;
-//! the staff detail page checks the stored receipt and notices a changed row.
+//! the staff detail page checks the stored receipt and notices a changed row; the printable
+//! receipt shows the digest.
 
 use kc_api::{Keys, Receipt, SignedReceipt};
 use kc_attest::{PublicKey, Reproduction, SignatureCheck};
@@ -64,6 +65,11 @@ async fn a_receipt_is_signed_and_verifies_with_the_served_key(app: TestApp) {
     let c = check(&doc, &key);
     assert_eq!(c.signature, SignatureCheck::Valid);
     assert_eq!(c.reproduction, Reproduction::Matches);
+    // The printable receipt shows the digest's start and the key id.
+    let page = app.client.get(format!("{}/receipt/{}", app.address, receipt.code)).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Mã kiểm tra (chữ ký số)"), "{page}");
+    assert!(page.contains(&format!("{}…", &attestation.digest[..16])) && page.contains(&attestation.key_id), "{page}");
     // Unknown codes are 404, as for the status view.
     assert_eq!(app.get("/applications/KC-2222-2222-2222-2222/receipt").await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get("/applications/nonsense/receipt").await.status(), StatusCode::NOT_FOUND);

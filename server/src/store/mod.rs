@@ -99,6 +99,8 @@ pub struct PrintRow {
     pub answers_json: String,
     pub server_decision_json: String,
     pub applicant_comment: Option<String>,
+    /// The receipt's attestation (JSON), when signed.
+    pub attestation_json: Option<String>,
 }
 
 /// What a signed receipt (`GET /applications/{code}/receipt`) is made from.

@@ -102,7 +102,7 @@ impl PgStore {
     pub(super) async fn printable(&self, receipt_code: &str) -> anyhow::Result<Option<PrintRow>> {
         let row = sqlx::query(
             "SELECT receipt_code, status, received_at, centre_id, CAST(contact AS TEXT) AS contact, CAST(answers AS TEXT) AS answers,
-                    CAST(server_decision AS TEXT) AS server_decision, applicant_comment
+                    CAST(server_decision AS TEXT) AS server_decision, applicant_comment, attestation
              FROM applications WHERE receipt_code = $1",
         )
         .bind(receipt_code)
@@ -118,6 +118,7 @@ impl PgStore {
                 answers_json: r.try_get("answers")?,
                 server_decision_json: r.try_get("server_decision")?,
                 applicant_comment: r.try_get("applicant_comment")?,
+                attestation_json: r.try_get("attestation")?,
             })
         })
         .transpose()

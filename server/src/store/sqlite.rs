@@ -105,7 +105,7 @@ impl SqliteStore {
     pub(super) async fn printable(&self, receipt_code: &str) -> anyhow::Result<Option<PrintRow>> {
         let row = sqlx::query(
             "SELECT receipt_code, status, received_at, centre_id, contact, answers,
-                    server_decision, applicant_comment
+                    server_decision, applicant_comment, attestation
              FROM applications WHERE receipt_code = ?1",
         )
         .bind(receipt_code)
@@ -121,6 +121,7 @@ impl SqliteStore {
                 answers_json: r.try_get("answers")?,
                 server_decision_json: r.try_get("server_decision")?,
                 applicant_comment: r.try_get("applicant_comment")?,
+                attestation_json: r.try_get("attestation")?,
             })
         })
         .transpose()
