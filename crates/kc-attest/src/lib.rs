@@ -220,7 +220,7 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Hex (either case) to bytes; `None` for anything else.
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     let digit = |c: u8| char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok());
