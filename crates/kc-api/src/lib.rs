@@ -129,7 +129,7 @@ pub struct SignedReceipt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicKeyInfo {
-    /// Key id, as in [`Attestation::key_id`].
+    /// Key id, as in a receipt's attestation (16 hex digits).
     pub key_id: String,
     /// `Ed25519`.
     pub alg: String,

@@ -195,7 +195,7 @@ fn what_is_not_a_receipt_names_the_field() {
 }
 
 #[test]
-fn signing_and_checking_take_microseconds() {
+fn timing_of_signing_and_checking() {
     // Not an assertion on speed (benchmarks measure that): prints the figures for the report
     // with `cargo test -p kc-attest --release -- --nocapture timing`.
     let s = signer();

@@ -212,7 +212,7 @@ fn report(c: &Check, doc: &Value, extra: Option<&RulePack>) -> (String, u8) {
     if let Ok(d) = serde_json::from_value::<Decision>(doc["decision"].clone()) {
         let amount = d.total(Fund::National).max(d.total(Fund::Local));
         line(format!(
-            "Kết quả / Outcome: {} / {} · hỗ trợ / support: {amount}",
+            "Theo biên nhận / Per the receipt: {} / {} · hỗ trợ / support: {amount}",
             d.outcome.label_vi(),
             d.outcome.label_en()
         ));

@@ -92,7 +92,22 @@ pub fn document() -> Value {
     set("Receipt", "decision", r("Decision"));
     set("SignedReceipt", "answers", r("Application"));
     set("SignedReceipt", "decision", r("Decision"));
-    set("Attestation", "as_of", json!({ "type": "string", "format": "date" }));
+    // Signed receipts: the exact forms (docs/receipts.md).
+    let hex = |n: usize| json!({ "type": "string", "pattern": format!("^[0-9a-f]{{{n}}}$") });
+    set(
+        "Attestation",
+        "as_of",
+        json!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }),
+    );
+    set("Attestation", "v", json!({ "type": "integer", "enum": [kc_attest::VERSION] }));
+    set("Attestation", "alg", json!({ "type": "string", "enum": [kc_attest::ALGORITHM] }));
+    set("Attestation", "key_id", hex(16));
+    set("Attestation", "digest", hex(64));
+    set("Attestation", "signature", hex(128));
+    set("PublicKeyInfo", "alg", json!({ "type": "string", "enum": [kc_attest::ALGORITHM] }));
+    set("PublicKeyInfo", "key_id", hex(16));
+    set("PublicKeyInfo", "public_key", hex(64));
+    set("Keys", "keys", json!({ "type": "array", "minItems": 1, "items": r("PublicKeyInfo") }));
     set("StatusView", "outcome", r("Outcome"));
     set("StatusView", "lines", json!({ "type": "array", "items": r("Line") }));
     set("StatusView", "amount", or_null(r("Vnd")));
