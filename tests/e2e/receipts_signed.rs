@@ -19,6 +19,7 @@ crate::both!(
     tampering_with_an_answer_an_amount_or_the_pack_id_is_detected,
     a_replay_returns_the_same_signature,
     the_staff_page_checks_the_stored_receipt,
+    a_taken_receipt_code_is_refused_by_the_store_not_overwritten,
 );
 
 async fn served_key(app: &TestApp) -> PublicKey {
@@ -149,4 +150,23 @@ async fn the_staff_page_checks_the_stored_receipt(app: TestApp) {
     // In English.
     let page = staff.get(&format!("/staff/applications/{}?lang=en", receipt.code)).await.text().await.unwrap();
     assert!(page.contains("Receipt check"), "{page}");
+}
+
+/// The handler draws the code (the signature covers it); the store never draws another but
+/// answers `CodeTaken`, storing nothing, so the handler draws and signs again.
+async fn a_taken_receipt_code_is_refused_by_the_store_not_overwritten(app: TestApp) {
+    let (receipt, _) = submit_and_fetch(&app).await;
+    let pack = kc_rulepack::bundled();
+    let now = time::OffsetDateTime::now_utc();
+    let mut row = server::recheck::recheck(pack, &sample_submission(), now).unwrap();
+    row.receipt_code = receipt.code.clone();
+    let taken = app.store.submit(row.clone()).await.unwrap();
+    assert_eq!(taken, server::store::Submitted::CodeTaken);
+    assert_eq!(app.store.count_applications().await.unwrap(), 1);
+    row.receipt_code = "KC-2222-2222-2222-2222".to_owned();
+    assert!(matches!(app.store.submit(row).await.unwrap(), server::store::Submitted::Created(_)));
+    assert_eq!(app.store.count_applications().await.unwrap(), 2);
+    // The first application is as it was: its receipt still verifies.
+    let doc: Value = app.get(&format!("/applications/{}/receipt", receipt.code)).await.json().await.unwrap();
+    assert!(check(&doc, &served_key(&app).await).ok());
 }
