@@ -52,10 +52,28 @@ pub fn load(settings: &Settings) -> anyhow::Result<Signer> {
 /// Reads the key file at `path`, or creates it (0600) with a fresh key.
 pub fn load_or_create(path: &Path) -> anyhow::Result<Signer> {
     match std::fs::read_to_string(path) {
-        Ok(text) => parse_key(&text).with_context(|| format!("{}: not a signing key file", path.display())),
+        Ok(text) => {
+            warn_if_readable_by_others(path);
+            parse_key(&text).with_context(|| format!("{}: not a signing key file", path.display()))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => create(path),
         Err(e) => Err(e).with_context(|| format!("reading the signing key {}", path.display())),
     }
+}
+
+/// A key file others can read is logged (not refused: a secret mount may show other modes).
+fn warn_if_readable_by_others(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path)
+            && m.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(path = %path.display(), mode = format!("{:o}", m.permissions().mode() & 0o777), "the receipt signing key is readable by others: chmod 600");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 fn parse_key(text: &str) -> anyhow::Result<Signer> {

@@ -80,7 +80,6 @@ pub struct Receipt {
 /// canonical content (docs/receipts.md); `GET /api/v1/keys` serves the public key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
 pub struct Attestation {
     /// Version of the canonical encoding (1: the prefix `kc-receipt-v1`).
     pub v: u32,

@@ -222,18 +222,14 @@ fn content_of(doc: &Value) -> Result<Content, Failure> {
     let answers = object(doc, "answers")?.clone();
     let decision = object(doc, "decision")?.clone();
     // The pack id and date that were signed; an unsigned receipt only has the decision's.
-    let (pack_id, as_of) = match doc.get("attestation") {
-        Some(Value::Object(_)) => (
-            text(&doc["attestation"], "pack_id").map_err(|e| under("attestation", e))?.to_owned(),
-            text(&doc["attestation"], "as_of").map_err(|e| under("attestation", e))?.to_owned(),
-        ),
-        _ => (
-            text(&decision, "pack_id").map_err(|e| under("decision", e))?.to_owned(),
-            text(&decision, "as_of").map_err(|e| under("decision", e))?.to_owned(),
-        ),
+    let from = match doc.get("attestation") {
+        Some(a @ Value::Object(_)) => ("attestation", a),
+        _ => ("decision", &decision),
     };
-    let as_of = time::Date::parse(&as_of, time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|_| bad("attestation.as_of", "không phải ngày YYYY-MM-DD", "not a YYYY-MM-DD date"))?;
+    let pack_id = text(from.1, "pack_id").map_err(|e| under(from.0, e))?.to_owned();
+    let as_of = text(from.1, "as_of").map_err(|e| under(from.0, e))?;
+    let as_of = time::Date::parse(as_of, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| bad(&format!("{}.as_of", from.0), "không phải ngày YYYY-MM-DD", "not a YYYY-MM-DD date"))?;
     Ok(Content { code, client_id, received_at, pack_id, as_of, answers, decision })
 }
 

@@ -153,6 +153,16 @@ pub fn document() -> Value {
     if let Some(content) = doc.pointer_mut(&body("/api/v1/applications")) {
         content["example"] = submission;
     }
+    // A receipt's code leads to its status view and its signed receipt (schemathesis' stateful
+    // phase follows these links, so the 200 answers are checked against their schemas too).
+    for status in ["200", "201"] {
+        if let Some(response) = doc.pointer_mut(&format!("/paths/~1api~1v1~1applications/post/responses/{status}")) {
+            response["links"] = json!({
+                "status": { "operationId": "status", "parameters": { "receipt": "$response.body#/code" } },
+                "signed_receipt": { "operationId": "signed", "parameters": { "receipt": "$response.body#/code" } },
+            });
+        }
+    }
     if let Some(content) = doc.pointer_mut(&body("/api/v1/drafts")) {
         content["example"] = json!({ "client_id": "6f1c2a9e-8d4b-4f0a-b3e2-5c7d9a1e0f43", "application": application });
     }
