@@ -54,6 +54,10 @@ pub struct Settings {
     pub hash_queue: usize,
     /// Seconds to wait for a database connection before answering 503 (PostgreSQL).
     pub db_acquire_timeout_secs: u64,
+    /// The receipt signing key (Ed25519 seed, 64 hex digits), created 0600 when missing.
+    /// Unset: `<database file>.signing-key` beside the SQLite file, `kc-signing-key` for
+    /// PostgreSQL. Several instances must share one file (see docs/receipts.md).
+    pub signing_key_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -77,6 +81,7 @@ impl Default for Settings {
             hash_concurrency: 0,
             hash_queue: 64,
             db_acquire_timeout_secs: 2,
+            signing_key_file: None,
         }
     }
 }
@@ -102,6 +107,7 @@ impl fmt::Debug for Settings {
             .field("hash_concurrency", &self.hash_concurrency)
             .field("hash_queue", &self.hash_queue)
             .field("db_acquire_timeout_secs", &self.db_acquire_timeout_secs)
+            .field("signing_key_file", &self.signing_key_file)
             .finish()
     }
 }
@@ -161,6 +167,9 @@ impl Settings {
         }
         if let Some(v) = get("KC_TRUST_FORWARDED_FOR") {
             self.trust_forwarded_for = matches!(v.trim(), "1" | "true" | "yes");
+        }
+        if let Some(v) = get("KC_SIGNING_KEY_FILE") {
+            self.signing_key_file = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty());
         }
         if let Some(v) = get("KC_BODY_LIMIT") {
             self.body_limit = num("KC_BODY_LIMIT", &v)?;

@@ -60,6 +60,9 @@ pub fn recheck(
         commune_code: app.location.commune_code.map(i64::from),
         support_line: ids.first().map(|s| (*s).to_owned()),
         support_lines: ids.join(","),
+        // Drawn and signed by the handler (`crate::attest::seal`), which may draw again.
+        receipt_code: String::new(),
+        attestation_json: None,
     })
 }
 

@@ -11,6 +11,7 @@ mod hardening;
 mod hostile;
 mod impact;
 mod openapi;
+mod receipts_signed;
 mod site;
 mod staff;
 mod staff_work;

@@ -10,6 +10,8 @@ use tests::Backend;
 const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/applications"),
     ("get", "/api/v1/applications/{receipt}"),
+    ("get", "/api/v1/applications/{receipt}/receipt"),
+    ("get", "/api/v1/keys"),
     ("post", "/api/v1/drafts"),
     ("get", "/api/v1/drafts/{resume_code}"),
     ("get", "/api/v1/rulepack"),
@@ -57,7 +59,18 @@ async fn openapi_document_matches_the_routes() {
     }
     // The wire types are in the document.
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for name in ["Submission", "Receipt", "StatusView", "ErrorBody", "ParkedDraft", "RulepackInfo", "ChangesPage"] {
+    for name in [
+        "Submission",
+        "Receipt",
+        "StatusView",
+        "ErrorBody",
+        "ParkedDraft",
+        "RulepackInfo",
+        "ChangesPage",
+        "SignedReceipt",
+        "Attestation",
+        "Keys",
+    ] {
         assert!(schemas.contains_key(name), "schema {name} missing");
     }
 }

@@ -63,6 +63,9 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings))
         api_tokens: vec![TEST_TOKEN.to_owned()],
         submit_rate_per_minute: 0,
         max_connections: 8,
+        // SQLite keeps its default (beside the database file); PostgreSQL's default is the
+        // working directory, so its tests name a file in the temp dir.
+        signing_key_file: (backend == Backend::Postgres).then(|| dir.path().join("kc.signing-key")),
         ..Settings::default()
     };
     tweak(&mut settings);

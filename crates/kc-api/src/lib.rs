@@ -70,6 +70,78 @@ pub struct Receipt {
     pub decision: Decision,
     /// True when the server's decision differs from the client's (outcome, amounts or pack).
     pub drift: bool,
+    /// The server's signature over the answers, the decision, the pack id, the date and the
+    /// code (docs/receipts.md). Absent on applications stored before receipts were signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<Attestation>,
+}
+
+/// A receipt's signature: Ed25519 by the server's key over the SHA-256 digest of the
+/// canonical content (docs/receipts.md); `GET /api/v1/keys` serves the public key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attestation {
+    /// Version of the canonical encoding (1: the prefix `kc-receipt-v1`).
+    pub v: u32,
+    /// Signature algorithm: `Ed25519`.
+    pub alg: String,
+    /// Which server key signed: 16 hex digits of SHA-256 of the public key.
+    pub key_id: String,
+    /// The rule pack the decision was taken under (signed).
+    pub pack_id: String,
+    /// The date the rules were taken at (signed).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    #[serde(with = "kc_rules::iso_date")]
+    pub as_of: time::Date,
+    /// SHA-256 of the canonical content, 64 hex digits.
+    pub digest: String,
+    /// Ed25519 signature of the digest's 32 bytes, 128 hex digits.
+    pub signature: String,
+}
+
+/// `GET /applications/{receipt}/receipt`: everything needed to check a receipt offline
+/// (`kc verify`): the applicant's answers, the server's decision and the signature. Only
+/// the holder of the (unguessable) code gets it, as with the status view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignedReceipt {
+    /// The receipt code.
+    pub code: String,
+    /// The submission's idempotency key.
+    pub client_id: Uuid,
+    /// Server receive time.
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub received_at: OffsetDateTime,
+    /// The answers as submitted (never a staff correction).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub answers: Application,
+    /// The server's decision on them.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub decision: Decision,
+    /// The signature (absent on applications stored before receipts were signed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<Attestation>,
+}
+
+/// One public key of the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicKeyInfo {
+    /// Key id, as in a receipt's attestation (16 hex digits).
+    pub key_id: String,
+    /// `Ed25519`.
+    pub alg: String,
+    /// The 32-byte public key, 64 hex digits.
+    pub public_key: String,
+}
+
+/// `GET /keys`: the keys receipts are signed with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Keys {
+    /// The current signing key first.
+    pub keys: Vec<PublicKeyInfo>,
 }
 
 /// Review state of an application.

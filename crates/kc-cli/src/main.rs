@@ -7,6 +7,9 @@
 //! kc pack export                     the bundled pack as JSON (to diff against later)
 //! kc pack diff OLD [NEW] [--json]    what NEW (default: the bundled pack) changes from OLD;
 //!                                    each is a pack JSON file or `bundled`
+//! kc verify RECEIPT --key KEY [--pack FILE]
+//!                                    checks a signed receipt: the server's signature and the
+//!                                    decision reproduced (exit 1 failed, 3 pack missing)
 //! ```
 //!
 //! The date defaults to today (UTC) from the system clock; the engine itself never reads a
@@ -16,6 +19,7 @@
 mod diff;
 mod explain;
 mod pack;
+mod verify;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -30,9 +34,15 @@ const USAGE: &str = "cách dùng / usage: kc <evaluate|explain|pack> [--as-of YY
   pack export            in bộ quy tắc kèm theo dạng JSON / print the bundled pack as JSON
   pack diff CŨ [MỚI] [--json]
              so sánh hai bộ quy tắc (tệp JSON hoặc `bundled`; MỚI mặc định là bộ kèm theo) /
-             what changes between two packs (JSON files or `bundled`; NEW defaults to the bundled one)";
+             what changes between two packs (JSON files or `bundled`; NEW defaults to the bundled one)
+  verify BIÊN-NHẬN.json --key KHÓA [--pack TỆP]
+             kiểm tra biên nhận có chữ ký: chữ ký của máy chủ và quyết định tính lại (0 đạt, 1 không đạt,
+             3 thiếu bộ quy tắc) / check a signed receipt (GET /api/v1/applications/CODE/receipt): the server's
+             signature (KEY: hex, or the JSON of GET /api/v1/keys) and the decision reproduced
+             (0 pass, 1 fail, 3 pack missing); docs/receipts.md";
 
-const USAGE_LINE: &str = "usage: kc <evaluate|explain|pack> [--as-of YYYY-MM-DD] | kc pack <export|diff> (kc --help)";
+const USAGE_LINE: &str =
+    "usage: kc <evaluate|explain|pack> [--as-of YYYY-MM-DD] | kc pack <export|diff> | kc verify (kc --help)";
 
 /// A failure with its exit code and one-line message.
 struct Failure {
@@ -48,6 +58,9 @@ impl Failure {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(("verify", rest)) = args.split_first().map(|(c, r)| (c.as_str(), r)) {
+        return verify::main(rest);
+    }
     match run(&args) {
         Ok(out) => {
             print!("{out}");

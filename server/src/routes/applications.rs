@@ -1,5 +1,6 @@
-//! `POST /applications` (submit, idempotent by `client_id`) and
-//! `GET /applications/{receipt}` (the applicant's status view).
+//! `POST /applications` (submit, idempotent by `client_id`),
+//! `GET /applications/{receipt}` (the applicant's status view) and
+//! `GET /applications/{receipt}/receipt` (the signed receipt, to check with `kc verify`).
 
 use std::time::Instant;
 
@@ -10,7 +11,7 @@ use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
-use kc_api::{ErrorBody, Receipt, ReviewState, StatusView, Submission};
+use kc_api::{ErrorBody, Receipt, ReviewState, SignedReceipt, StatusView, Submission};
 use kc_rules::{Line, Outcome, Text};
 use time::OffsetDateTime;
 
@@ -26,6 +27,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/applications", post(submit).route_layer(middleware::from_fn_with_state(state.clone(), rate_limit)))
         .route("/applications/{receipt}", get(status))
+        .route("/applications/{receipt}/receipt", get(signed))
 }
 
 /// Submits a self-check. Idempotent by `client_id`.
@@ -55,18 +57,65 @@ pub async fn submit(
     // The engine takes tens of microseconds (under 1 % of a submission's CPU in
     // `cargo xtask bench-server` profiles): run it in place. A `spawn_blocking` hop cost more
     // in thread wake-ups than the evaluation itself.
-    let row = recheck(pack, &submission, now)?;
-    match state.store.submit(row).await? {
-        Submitted::Created(r) => Ok((StatusCode::CREATED, ApiJson(receipt(r)?))),
-        Submitted::Replayed(r) => Ok((StatusCode::OK, ApiJson(receipt(r)?))),
-        Submitted::Conflict => Err(ApiError::Conflict),
+    // The receipt code is drawn here, not in the store, because the signature covers it.
+    // Signing (a SHA-256 over the canonical documents and one Ed25519 signature) runs here
+    // on the request's thread, not in the store's single writer task. A replay is signed
+    // too and the new signature dropped: the stored receipt is returned as it was.
+    for _ in 0..5 {
+        let mut row = recheck(pack, &submission, now)?;
+        crate::attest::seal(&state.signer, &mut row, codes::receipt())?;
+        return match state.store.submit(row).await? {
+            Submitted::Created(r) => Ok((StatusCode::CREATED, ApiJson(receipt(r)?))),
+            Submitted::Replayed(r) => Ok((StatusCode::OK, ApiJson(receipt(r)?))),
+            Submitted::Conflict => Err(ApiError::Conflict),
+            Submitted::CodeTaken => continue,
+        };
     }
+    Err(ApiError::Internal(anyhow::anyhow!("five receipt codes in a row collided")))
 }
 
 fn receipt(r: StoredReceipt) -> Result<Receipt, ApiError> {
     let decision = serde_json::from_str(&r.server_decision_json)
         .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("stored server decision does not parse")))?;
-    Ok(Receipt { code: r.receipt_code, client_id: r.client_id, received_at: r.received_at, decision, drift: r.drift })
+    Ok(Receipt {
+        code: r.receipt_code,
+        client_id: r.client_id,
+        received_at: r.received_at,
+        decision,
+        drift: r.drift,
+        attestation: crate::attest::stored(r.attestation_json.as_deref())?,
+    })
+}
+
+/// The signed receipt: the answers as submitted, the server's decision and the signature,
+/// so that anyone holding the code can check it (`kc verify`, docs/receipts.md).
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/{receipt}/receipt",
+    tag = "applications",
+    params(("receipt" = String, Path, description = "Receipt code, e.g. KC-7F3K-92QD-M4TX-8HJW (any case, dashes optional)")),
+    responses(
+        (status = 200, description = "The signed receipt; check it with `kc verify FILE --key KEY` and the key from /api/v1/keys", body = SignedReceipt),
+        (status = 404, description = "No such receipt", body = ErrorBody),
+        (status = 503, description = "Database unavailable; retry after `Retry-After` seconds", body = ErrorBody),
+    )
+)]
+pub async fn signed(
+    State(state): State<AppState>,
+    receipt: Result<Path<String>, PathRejection>,
+) -> Result<ApiJson<SignedReceipt>, ApiError> {
+    let not_found = ApiError::NotFound { what: "hồ sơ / application" };
+    let Ok(Path(receipt)) = receipt else { return Err(not_found) };
+    let Some(code) = codes::normalize_receipt(&receipt) else { return Err(not_found) };
+    let Some(row) = state.store.signed(&code).await? else { return Err(not_found) };
+    Ok(ApiJson(SignedReceipt {
+        code: row.receipt_code,
+        client_id: row.client_id,
+        received_at: row.received_at,
+        answers: parse_stored("answers", &row.answers_json)?,
+        decision: parse_stored("server decision", &row.server_decision_json)?,
+        attestation: crate::attest::stored(row.attestation_json.as_deref())?,
+    }))
 }
 
 /// The applicant's view of one application: state, times, amount, next step, last comment.
@@ -112,6 +161,12 @@ pub async fn status(
         next_step: next_step(state_, outcome),
         comment: row.applicant_comment,
     }))
+}
+
+/// A stored JSON document back into its type.
+fn parse_stored<T: serde::de::DeserializeOwned>(what: &'static str, text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text)
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context(format!("stored {what} does not parse"))))
 }
 
 /// A stored snake_case id back into its enum.

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod changes;
 pub mod drafts;
 pub mod health;
+pub mod keys;
 pub mod openapi;
 pub mod receipt_page;
 pub mod rulepack;
@@ -22,6 +23,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .merge(applications::router(state))
         .merge(drafts::router())
         .merge(rulepack::router())
+        .merge(keys::router())
         .merge(changes::router())
         .merge(openapi::router())
 }

@@ -16,10 +16,12 @@ use crate::state::AppState;
 /// The API description.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Khuyến công sync API", version = "1", description = "Submissions, receipts, drafts, rule pack, changes feed. Errors are kc_api::ErrorBody with Vietnamese then English messages."),
+    info(title = "Khuyến công sync API", version = "1", description = "Submissions, signed receipts, drafts, rule pack, changes feed. Errors are kc_api::ErrorBody with Vietnamese then English messages."),
     paths(
         super::applications::submit,
         super::applications::status,
+        super::applications::signed,
+        super::keys::keys,
         super::drafts::park,
         super::drafts::resume,
         super::rulepack::info,
@@ -88,6 +90,24 @@ pub fn document() -> Value {
     set("DraftPark", "application", r("Application"));
     set("ParkedDraft", "application", r("Application"));
     set("Receipt", "decision", r("Decision"));
+    set("SignedReceipt", "answers", r("Application"));
+    set("SignedReceipt", "decision", r("Decision"));
+    // Signed receipts: the exact forms (docs/receipts.md).
+    let hex = |n: usize| json!({ "type": "string", "pattern": format!("^[0-9a-f]{{{n}}}$") });
+    set(
+        "Attestation",
+        "as_of",
+        json!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }),
+    );
+    set("Attestation", "v", json!({ "type": "integer", "enum": [kc_attest::VERSION] }));
+    set("Attestation", "alg", json!({ "type": "string", "enum": [kc_attest::ALGORITHM] }));
+    set("Attestation", "key_id", hex(16));
+    set("Attestation", "digest", hex(64));
+    set("Attestation", "signature", hex(128));
+    set("PublicKeyInfo", "alg", json!({ "type": "string", "enum": [kc_attest::ALGORITHM] }));
+    set("PublicKeyInfo", "key_id", hex(16));
+    set("PublicKeyInfo", "public_key", hex(64));
+    set("Keys", "keys", json!({ "type": "array", "minItems": 1, "items": r("PublicKeyInfo") }));
     set("StatusView", "outcome", r("Outcome"));
     set("StatusView", "lines", json!({ "type": "array", "items": r("Line") }));
     set("StatusView", "amount", or_null(r("Vnd")));
@@ -132,6 +152,16 @@ pub fn document() -> Value {
     let body = |path: &str| format!("/paths/{}/post/requestBody/content/application~1json", path.replace('/', "~1"));
     if let Some(content) = doc.pointer_mut(&body("/api/v1/applications")) {
         content["example"] = submission;
+    }
+    // A receipt's code leads to its status view and its signed receipt (schemathesis' stateful
+    // phase follows these links, so the 200 answers are checked against their schemas too).
+    for status in ["200", "201"] {
+        if let Some(response) = doc.pointer_mut(&format!("/paths/~1api~1v1~1applications/post/responses/{status}")) {
+            response["links"] = json!({
+                "status": { "operationId": "status", "parameters": { "receipt": "$response.body#/code" } },
+                "signed_receipt": { "operationId": "signed", "parameters": { "receipt": "$response.body#/code" } },
+            });
+        }
     }
     if let Some(content) = doc.pointer_mut(&body("/api/v1/drafts")) {
         content["example"] = json!({ "client_id": "6f1c2a9e-8d4b-4f0a-b3e2-5c7d9a1e0f43", "application": application });

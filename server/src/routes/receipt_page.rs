@@ -115,6 +115,12 @@ fn render(lang: Lang, pack: &kc_rules::RulePack, row: &PrintRow) -> Result<Strin
         item(t("Nơi sản xuất", "Place of production"), esc(&format!("{}, {province}", c.name)));
     }
     item(t("Kết quả (theo máy chủ)", "Result (server)"), esc(&outcome_label(lang, outcome_id(&decision))));
+    if let Some((digest, key)) = crate::attest::short(row.attestation_json.as_deref()) {
+        item(
+            t("Mã kiểm tra (chữ ký số)", "Digest (signed)"),
+            format!("<span class=\"code\">{}</span> · {} {}", esc(&digest), t("khóa", "key"), esc(&key)),
+        );
+    }
 
     let mut rows = String::new();
     for r in &app.lines {

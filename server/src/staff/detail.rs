@@ -250,6 +250,7 @@ pub async fn render(s: &Session, code: &str, forms: Forms, status: StatusCode) -
     let cv = &forms.correction;
     let can_review = s.account.role.can_review();
     let place = format!("{} · {}", commune_name(r.commune_code), province_name(r.province_code));
+    let receipt_check = super::verify::block(s, &r.code).await;
     let body = html! {
         div.screen-only {
         section aria-labelledby="h-summary" {
@@ -271,6 +272,7 @@ pub async fn render(s: &Session, code: &str, forms: Forms, status: StatusCode) -
             }
             p.no-print { (l.t("In phiếu hồ sơ (A4): dùng lệnh In của trình duyệt (Ctrl+P).", "Print the A4 dossier slip with the browser's Print (Ctrl+P).")) }
         }
+        (receipt_check)
         @if r.drift || corrected {
             section aria-labelledby="h-both" {
                 h2 id="h-both" class=[r.drift.then_some("drift")] {

@@ -38,6 +38,7 @@ pub mod review;
 pub mod session;
 pub mod store;
 pub mod throttle;
+pub mod verify;
 
 use axum::{Router, middleware};
 

@@ -117,6 +117,8 @@ pub struct Session {
     pub db: Db,
     /// The bound on password hashing (shared with logins).
     pub hashing: std::sync::Arc<super::throttle::Hashing>,
+    /// The server's receipt key (public half), for the receipt check.
+    pub receipt_key: kc_attest::PublicKey,
 }
 
 impl Session {
@@ -191,7 +193,14 @@ impl FromRequestParts<AppState> for Session {
         let to_login = || Redirect::to("/staff/login").into_response();
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(to_login()) };
         match store::session(&db, &token).await {
-            Ok(Some((account, csrf))) => Ok(Session { account, csrf, lang, db, hashing: state.hashing.clone() }),
+            Ok(Some((account, csrf))) => Ok(Session {
+                account,
+                csrf,
+                lang,
+                db,
+                hashing: state.hashing.clone(),
+                receipt_key: state.signer.public().clone(),
+            }),
             Ok(None) => Err(to_login()),
             Err(e) => Err(internal(e)),
         }

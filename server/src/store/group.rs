@@ -198,6 +198,8 @@ mod tests {
             commune_code: None,
             support_line: None,
             support_lines: String::new(),
+            receipt_code: hash.to_owned(),
+            attestation_json: None,
         }
     }
 
@@ -243,6 +245,7 @@ mod tests {
                         received_at: a.received_at,
                         server_decision_json: String::new(),
                         drift: false,
+                        attestation_json: None,
                     })
                 })
                 .collect())

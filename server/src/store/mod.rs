@@ -43,6 +43,10 @@ pub struct NewApplication {
     pub support_line: Option<String>,
     /// Requested line ids, comma-separated, in request order.
     pub support_lines: String,
+    /// The receipt code, drawn by the handler (the attestation signs it).
+    pub receipt_code: String,
+    /// The receipt's attestation (`kc_api::Attestation` as JSON), signed over this code.
+    pub attestation_json: Option<String>,
 }
 
 /// What the applicant's receipt is made from.
@@ -53,6 +57,8 @@ pub struct StoredReceipt {
     pub received_at: OffsetDateTime,
     pub server_decision_json: String,
     pub drift: bool,
+    /// The stored attestation (JSON), `None` for applications stored before receipts were signed.
+    pub attestation_json: Option<String>,
 }
 
 /// The result of storing a submission.
@@ -64,6 +70,9 @@ pub enum Submitted {
     Replayed(StoredReceipt),
     /// Same client id, different content.
     Conflict,
+    /// The receipt code drawn for it belongs to another application: nothing was stored; draw
+    /// another code, sign again and resubmit (with ≥ 60 random bits, practically never).
+    CodeTaken,
 }
 
 /// The applicant's status view of one application.
@@ -90,6 +99,23 @@ pub struct PrintRow {
     pub answers_json: String,
     pub server_decision_json: String,
     pub applicant_comment: Option<String>,
+    /// The receipt's attestation (JSON), when signed.
+    pub attestation_json: Option<String>,
+}
+
+/// What a signed receipt (`GET /applications/{code}/receipt`) is made from.
+#[derive(Debug, Clone)]
+pub struct SignedRow {
+    pub receipt_code: String,
+    pub client_id: Uuid,
+    pub received_at: OffsetDateTime,
+    /// The applicant's answers as submitted.
+    pub answers_json: String,
+    /// The server's original decision.
+    pub server_decision_json: String,
+    pub server_pack_id: String,
+    pub server_as_of: Date,
+    pub attestation_json: Option<String>,
 }
 
 /// What an impact run re-evaluates of one stored application.
@@ -207,10 +233,10 @@ impl Store {
         tokio::time::timeout(Duration::from_secs(2), check).await.context("database ping timed out")?
     }
 
-    /// Stores a submission once per client id (see [`Submitted`]). Assigns the receipt code
-    /// and the change sequence number inside the writing transaction. Submissions are
-    /// group-committed (several per transaction, see `group.rs`); this returns only after the
-    /// transaction holding this one committed.
+    /// Stores a submission once per client id (see [`Submitted`]) under the receipt code it
+    /// carries, and assigns the change sequence number inside the writing transaction.
+    /// Submissions are group-committed (several per transaction, see `group.rs`); this returns
+    /// only after the transaction holding this one committed.
     pub async fn submit(&self, app: NewApplication) -> anyhow::Result<Submitted> {
         match self {
             Store::Sqlite(s) => s.submit(app).await,
@@ -231,6 +257,14 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.printable(receipt_code).await,
             Store::Postgres(s) => s.printable(receipt_code).await,
+        }
+    }
+
+    /// What the signed receipt of a receipt code (already normalised) holds.
+    pub async fn signed(&self, receipt_code: &str) -> anyhow::Result<Option<SignedRow>> {
+        match self {
+            Store::Sqlite(s) => s.signed(receipt_code).await,
+            Store::Postgres(s) => s.signed(receipt_code).await,
         }
     }
 

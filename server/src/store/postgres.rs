@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::group::{BatchError, BatchWriter, GroupCommit};
 use super::{
-    ChangeRow, DraftRow, ImpactRow, NewApplication, Parked, PrintRow, StatusRow, StoredReceipt, Submitted,
+    ChangeRow, DraftRow, ImpactRow, NewApplication, Parked, PrintRow, SignedRow, StatusRow, StoredReceipt, Submitted,
     is_unique_violation,
 };
 use crate::codes;
@@ -32,7 +32,7 @@ pub struct PgStore {
 }
 
 const EXISTING: &str = "SELECT client_id, content_hash, receipt_code, received_at,
-                               server_decision::text AS server_decision, drift
+                               server_decision::text AS server_decision, drift, attestation
                         FROM applications WHERE client_id = ANY($1)";
 
 impl PgStore {
@@ -102,7 +102,7 @@ impl PgStore {
     pub(super) async fn printable(&self, receipt_code: &str) -> anyhow::Result<Option<PrintRow>> {
         let row = sqlx::query(
             "SELECT receipt_code, status, received_at, centre_id, CAST(contact AS TEXT) AS contact, CAST(answers AS TEXT) AS answers,
-                    CAST(server_decision AS TEXT) AS server_decision, applicant_comment
+                    CAST(server_decision AS TEXT) AS server_decision, applicant_comment, attestation
              FROM applications WHERE receipt_code = $1",
         )
         .bind(receipt_code)
@@ -118,6 +118,32 @@ impl PgStore {
                 answers_json: r.try_get("answers")?,
                 server_decision_json: r.try_get("server_decision")?,
                 applicant_comment: r.try_get("applicant_comment")?,
+                attestation_json: r.try_get("attestation")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(super) async fn signed(&self, receipt_code: &str) -> anyhow::Result<Option<SignedRow>> {
+        let row = sqlx::query(
+            "SELECT receipt_code, client_id, received_at, CAST(answers AS TEXT) AS answers,
+                    CAST(server_decision AS TEXT) AS server_decision, server_pack_id, server_as_of,
+                    attestation
+             FROM applications WHERE receipt_code = $1",
+        )
+        .bind(receipt_code)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(SignedRow {
+                receipt_code: r.try_get("receipt_code")?,
+                client_id: r.try_get("client_id")?,
+                received_at: r.try_get("received_at")?,
+                answers_json: r.try_get("answers")?,
+                server_decision_json: r.try_get("server_decision")?,
+                server_pack_id: r.try_get("server_pack_id")?,
+                server_as_of: r.try_get("server_as_of")?,
+                attestation_json: r.try_get("attestation")?,
             })
         })
         .transpose()
@@ -269,27 +295,26 @@ impl BatchWriter for PgBatches {
             }
             seq += 1;
             let receipt = StoredReceipt {
-                receipt_code: codes::receipt(),
+                receipt_code: app.receipt_code.clone(),
                 client_id: app.client_id,
                 received_at: app.received_at,
                 server_decision_json: app.server_decision_json.clone(),
                 drift: app.drift,
+                attestation_json: app.attestation_json.clone(),
             };
             known.insert(app.client_id, (app.content_hash.clone(), receipt.clone()));
             fresh.push(Fresh { index, app, seq, code: receipt.receipt_code.clone() });
             results.push(Submitted::Created(receipt));
         }
         // Insert them, several rows per statement (one round trip each). A batch of one takes
-        // the one-row path, which draws a new receipt code on a collision; in a bigger batch
-        // any failure or skipped row sends every item back as a batch of one.
+        // the one-row path, which answers `CodeTaken` on a receipt code collision (the handler
+        // draws and signs another); in a bigger batch any failure or skipped row sends every
+        // item back as a batch of one.
         let (mut seqs, mut app_ids, mut ats) = (Vec::new(), Vec::new(), Vec::new());
         if apps.len() == 1 {
             if let Some(f) = fresh.first() {
                 match insert(&mut tx, f.app, f.seq).await {
-                    Ok(Inserted::New(id, code)) => {
-                        if let Some(Submitted::Created(r)) = results.first_mut() {
-                            r.receipt_code = code;
-                        }
+                    Ok(Inserted::New(id)) => {
                         seqs.push(f.seq);
                         app_ids.push(id);
                         ats.push(f.app.received_at);
@@ -299,6 +324,10 @@ impl BatchWriter for PgBatches {
                         seq = start;
                         results[0] =
                             if hash == f.app.content_hash { Submitted::Replayed(receipt) } else { Submitted::Conflict };
+                    }
+                    Ok(Inserted::CodeTaken) => {
+                        seq = start;
+                        results[0] = Submitted::CodeTaken;
                     }
                     Err(e) => {
                         let _ = tx.rollback().await;
@@ -363,11 +392,11 @@ const INSERT_APPLICATIONS: &str = "INSERT INTO applications (
     client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
     centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
     server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
-    province_code, commune_code, support_line, support_lines, last_change_seq)";
+    province_code, commune_code, support_line, support_lines, last_change_seq, attestation)";
 
 type PgQuery<'q> = sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>;
 
-/// Binds one application's 22 values, in [`INSERT_APPLICATIONS`] order.
+/// Binds one application's 23 values, in [`INSERT_APPLICATIONS`] order.
 fn bind_row<'q>(q: PgQuery<'q>, app: &'q NewApplication, code: &'q str, seq: i64) -> PgQuery<'q> {
     q.bind(app.client_id)
         .bind(code)
@@ -391,13 +420,14 @@ fn bind_row<'q>(q: PgQuery<'q>, app: &'q NewApplication, code: &'q str, seq: i64
         .bind(&app.support_line)
         .bind(&app.support_lines)
         .bind(seq)
+        .bind(&app.attestation_json)
 }
 
 /// Inserts `rows` in one statement; returns their ids in `rows` order. A row skipped by
 /// `ON CONFLICT` (its receipt code or client id exists) is an error: the batch is retried
 /// item by item.
 async fn insert_rows(tx: &mut Transaction<'static, Postgres>, rows: &[Fresh<'_>]) -> anyhow::Result<Vec<i64>> {
-    const COLUMNS: usize = 22;
+    const COLUMNS: usize = 23;
     let mut sql = format!("{INSERT_APPLICATIONS} VALUES ");
     for r in 0..rows.len() {
         let p = |k: usize| r * COLUMNS + k;
@@ -405,9 +435,9 @@ async fn insert_rows(tx: &mut Transaction<'static, Postgres>, rows: &[Fresh<'_>]
             sql.push_str(", ");
         }
         sql.push_str(&format!(
-            "(${}, ${}, ${}, ${}, ${}, ${}::jsonb, ${}::jsonb, ${}, ${}, ${}::jsonb, ${}, ${}, ${}::jsonb, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            "(${}, ${}, ${}, ${}, ${}, ${}::jsonb, ${}::jsonb, ${}, ${}, ${}::jsonb, ${}, ${}, ${}::jsonb, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
             p(1), p(2), p(3), p(4), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(12), p(13), p(14), p(15), p(16),
-            p(17), p(18), p(19), p(20), p(21), p(22)
+            p(17), p(18), p(19), p(20), p(21), p(22), p(23)
         ));
     }
     sql.push_str(" ON CONFLICT DO NOTHING RETURNING id, receipt_code");
@@ -424,39 +454,40 @@ async fn insert_rows(tx: &mut Transaction<'static, Postgres>, rows: &[Fresh<'_>]
 }
 
 enum Inserted {
-    /// Inserted: (id, receipt code).
-    New(i64, String),
+    /// Inserted: its id.
+    New(i64),
     /// The client id was already stored (only possible if something inserted applications
     /// without the counter lock): (content hash, receipt).
     Existing(String, StoredReceipt),
+    /// Its receipt code belongs to another application.
+    CodeTaken,
 }
 
-/// Inserts one application with change number `seq`. `ON CONFLICT DO NOTHING` keeps a
-/// colliding receipt code from aborting the batch's transaction: a fresh code is drawn.
+/// Inserts one application with change number `seq` under its receipt code.
+/// `ON CONFLICT DO NOTHING` keeps a colliding code or client id from aborting the batch's
+/// transaction; the look-up after tells which one it was.
 async fn insert(tx: &mut Transaction<'static, Postgres>, app: &NewApplication, seq: i64) -> anyhow::Result<Inserted> {
-    for _ in 0..5 {
-        let code = codes::receipt();
-        let sql = format!(
-            "{INSERT_APPLICATIONS}
-             VALUES ($1, $2, $3, $4, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10, $11,
-                     $12::jsonb, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-             ON CONFLICT DO NOTHING
-             RETURNING id"
-        );
-        let inserted = bind_row(sqlx::query(&sql), app, &code, seq)
-            .fetch_optional(&mut **tx)
-            .await
-            .context("inserting the application")?;
-        if let Some(row) = inserted {
-            return Ok(Inserted::New(row.try_get(0)?, code));
-        }
-        // Either the client id or the receipt code exists: tell which.
-        if let Some(row) = sqlx::query(EXISTING).bind([app.client_id]).fetch_optional(&mut **tx).await? {
-            let (hash, receipt) = stored(&row)?;
-            return Ok(Inserted::Existing(hash, receipt));
-        }
+    let sql = format!(
+        "{INSERT_APPLICATIONS}
+         VALUES ($1, $2, $3, $4, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10, $11,
+                 $12::jsonb, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+         ON CONFLICT DO NOTHING
+         RETURNING id"
+    );
+    let inserted = bind_row(sqlx::query(&sql), app, &app.receipt_code, seq)
+        .fetch_optional(&mut **tx)
+        .await
+        .context("inserting the application")?;
+    if let Some(row) = inserted {
+        return Ok(Inserted::New(row.try_get(0)?));
     }
-    anyhow::bail!("five receipt codes in a row collided")
+    match sqlx::query(EXISTING).bind([app.client_id]).fetch_optional(&mut **tx).await? {
+        Some(row) => {
+            let (hash, receipt) = stored(&row)?;
+            Ok(Inserted::Existing(hash, receipt))
+        }
+        None => Ok(Inserted::CodeTaken),
+    }
 }
 
 /// A stored application's (content hash, receipt), for replays.
@@ -469,6 +500,7 @@ fn stored(row: &PgRow) -> anyhow::Result<(String, StoredReceipt)> {
             received_at: row.try_get("received_at")?,
             server_decision_json: row.try_get("server_decision")?,
             drift: row.try_get("drift")?,
+            attestation_json: row.try_get("attestation")?,
         },
     ))
 }

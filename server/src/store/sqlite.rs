@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::group::{BatchError, BatchWriter, GroupCommit};
 use super::{
-    ChangeRow, DraftRow, ImpactRow, NewApplication, Parked, PrintRow, StatusRow, StoredReceipt, Submitted,
+    ChangeRow, DraftRow, ImpactRow, NewApplication, Parked, PrintRow, SignedRow, StatusRow, StoredReceipt, Submitted,
     is_unique_violation,
 };
 use crate::codes;
@@ -105,7 +105,7 @@ impl SqliteStore {
     pub(super) async fn printable(&self, receipt_code: &str) -> anyhow::Result<Option<PrintRow>> {
         let row = sqlx::query(
             "SELECT receipt_code, status, received_at, centre_id, contact, answers,
-                    server_decision, applicant_comment
+                    server_decision, applicant_comment, attestation
              FROM applications WHERE receipt_code = ?1",
         )
         .bind(receipt_code)
@@ -121,6 +121,31 @@ impl SqliteStore {
                 answers_json: r.try_get("answers")?,
                 server_decision_json: r.try_get("server_decision")?,
                 applicant_comment: r.try_get("applicant_comment")?,
+                attestation_json: r.try_get("attestation")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(super) async fn signed(&self, receipt_code: &str) -> anyhow::Result<Option<SignedRow>> {
+        let row = sqlx::query(
+            "SELECT receipt_code, client_id, received_at, answers, server_decision, server_pack_id,
+                    server_as_of, attestation
+             FROM applications WHERE receipt_code = ?1",
+        )
+        .bind(receipt_code)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|r| {
+            Ok(SignedRow {
+                receipt_code: r.try_get("receipt_code")?,
+                client_id: Uuid::parse_str(&r.try_get::<String, _>("client_id")?)?,
+                received_at: parse_ts(&r.try_get::<String, _>("received_at")?)?,
+                answers_json: r.try_get("answers")?,
+                server_decision_json: r.try_get("server_decision")?,
+                server_pack_id: r.try_get("server_pack_id")?,
+                server_as_of: parse_date(&r.try_get::<String, _>("server_as_of")?)?,
+                attestation_json: r.try_get("attestation")?,
             })
         })
         .transpose()
@@ -265,7 +290,7 @@ impl BatchWriter for SqliteBatches {
         // counter row is always there, so the LEFT JOIN returns at least one row).
         let rows = sqlx::query(
             "SELECT c.value AS counter, a.client_id, a.content_hash, a.receipt_code, a.received_at,
-                    a.server_decision, a.drift
+                    a.server_decision, a.drift, a.attestation
              FROM change_counter c
              LEFT JOIN applications a ON a.client_id IN (SELECT value FROM json_each(?1))
              WHERE c.id = 1",
@@ -303,29 +328,31 @@ impl BatchWriter for SqliteBatches {
             }
             seq += 1;
             let receipt = StoredReceipt {
-                receipt_code: codes::receipt(),
+                receipt_code: app.receipt_code.clone(),
                 client_id: app.client_id,
                 received_at: app.received_at,
                 server_decision_json: app.server_decision_json.clone(),
                 drift: app.drift,
+                attestation_json: app.attestation_json.clone(),
             };
             known.insert(app.client_id, (app.content_hash.clone(), receipt.clone()));
             fresh.push(Fresh { index, app, seq, received_at: ts(app.received_at), code: receipt.receipt_code.clone() });
             results.push(Submitted::Created(receipt));
         }
         // Insert them, several rows per statement (each statement is a round trip to the
-        // connection's worker thread). A batch of one takes the one-row path, which draws a
-        // new receipt code on the (practically impossible) collision; in a bigger batch any
-        // failure sends every item back as a batch of one.
+        // connection's worker thread). A batch of one takes the one-row path, which answers
+        // `CodeTaken` on the (practically impossible) receipt code collision, so the handler
+        // draws and signs another; in a bigger batch any failure sends every item back as a
+        // batch of one.
         let mut changes = Vec::with_capacity(fresh.len());
         if apps.len() == 1 {
             if let Some(f) = fresh.first_mut() {
                 match insert(&mut tx, f.app, &f.received_at, f.seq).await {
-                    Ok((id, code)) => {
-                        if let Some(Submitted::Created(r)) = results.first_mut() {
-                            r.receipt_code.clone_from(&code);
-                        }
-                        changes.push(serde_json::json!([f.seq, id, f.received_at]));
+                    Ok(Some(id)) => changes.push(serde_json::json!([f.seq, id, f.received_at])),
+                    Ok(None) => {
+                        // Not inserted: its number is not used either.
+                        seq = start;
+                        results[0] = Submitted::CodeTaken;
                     }
                     Err(e) => {
                         let _ = tx.rollback().await;
@@ -384,11 +411,11 @@ const INSERT_APPLICATIONS: &str = "INSERT INTO applications (
     client_id, receipt_code, content_hash, received_at, updated_at, answers, contact,
     centre_id, client_as_of, client_decision, client_pack_id, server_as_of,
     server_decision, server_pack_id, drift, outcome, amount_national, amount_local,
-    province_code, commune_code, support_line, support_lines, last_change_seq)";
+    province_code, commune_code, support_line, support_lines, last_change_seq, attestation)";
 
 type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 
-/// Binds one application's 22 values, in [`INSERT_APPLICATIONS`] order.
+/// Binds one application's 23 values, in [`INSERT_APPLICATIONS`] order.
 fn bind_row<'q>(
     q: SqliteQuery<'q>,
     app: &'q NewApplication,
@@ -418,11 +445,12 @@ fn bind_row<'q>(
         .bind(&app.support_line)
         .bind(&app.support_lines)
         .bind(seq)
+        .bind(&app.attestation_json)
 }
 
 /// Inserts `rows` in one statement; returns their ids in `rows` order.
 async fn insert_rows(tx: &mut Transaction<'static, Sqlite>, rows: &[Fresh<'_>]) -> anyhow::Result<Vec<i64>> {
-    const COLUMNS: usize = 22;
+    const COLUMNS: usize = 23;
     let mut sql = format!("{INSERT_APPLICATIONS} VALUES ");
     for r in 0..rows.len() {
         let p = |k: usize| r * COLUMNS + k;
@@ -449,29 +477,25 @@ async fn insert_rows(tx: &mut Transaction<'static, Sqlite>, rows: &[Fresh<'_>]) 
     rows.iter().map(|f| ids.get(&f.code).copied().context("an inserted application was not returned")).collect()
 }
 
-/// Inserts one application with change number `seq`; a fresh receipt code that collides
-/// with a stored one is drawn again (a failed statement leaves SQLite's transaction intact).
+/// Inserts one application with change number `seq` under its receipt code; `None` when
+/// that code is taken (a failed statement leaves SQLite's transaction intact).
 async fn insert(
     tx: &mut Transaction<'static, Sqlite>,
     app: &NewApplication,
     received_at: &str,
     seq: i64,
-) -> anyhow::Result<(i64, String)> {
+) -> anyhow::Result<Option<i64>> {
     let sql = format!(
         "{INSERT_APPLICATIONS}
          VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19, ?20, ?21, ?22)
+                 ?17, ?18, ?19, ?20, ?21, ?22, ?23)
          RETURNING id"
     );
-    let mut attempts = 0;
-    loop {
-        let code = codes::receipt();
-        let inserted = bind_row(sqlx::query(&sql), app, &code, received_at, seq).fetch_one(&mut **tx).await;
-        match inserted {
-            Ok(row) => return Ok((row.try_get::<i64, _>(0)?, code)),
-            Err(e) if is_unique_violation(&e) && attempts < 5 => attempts += 1,
-            Err(e) => return Err(e).context("inserting the application"),
-        }
+    let inserted = bind_row(sqlx::query(&sql), app, &app.receipt_code, received_at, seq).fetch_one(&mut **tx).await;
+    match inserted {
+        Ok(row) => Ok(Some(row.try_get::<i64, _>(0)?)),
+        Err(e) if is_unique_violation(&e) => Ok(None),
+        Err(e) => Err(e).context("inserting the application"),
     }
 }
 
@@ -485,6 +509,7 @@ fn stored(row: &SqliteRow) -> anyhow::Result<(String, StoredReceipt)> {
             received_at: parse_ts(&row.try_get::<String, _>("received_at")?)?,
             server_decision_json: row.try_get("server_decision")?,
             drift: row.try_get("drift")?,
+            attestation_json: row.try_get("attestation")?,
         },
     ))
 }

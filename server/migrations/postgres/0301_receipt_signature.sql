@@ -1,0 +1,5 @@
+-- Signed receipts (PostgreSQL flavour; keep in step with ../sqlite): the receipt's
+-- attestation (kc_api::Attestation as JSON text: key id, pack id, date, digest, Ed25519
+-- signature), stored with the application so a replay returns the identical receipt and a
+-- key rotation leaves old receipts as they were signed. NULL on applications stored before.
+ALTER TABLE applications ADD COLUMN attestation TEXT;
