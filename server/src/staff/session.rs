@@ -115,6 +115,12 @@ pub struct Session {
     pub lang: Lang,
     /// Database.
     pub db: Db,
+    /// The rule pack the server decides with.
+    pub pack: &'static kc_rules::RulePack,
+    /// Which decision the centre uses once a new pack is adopted.
+    pub policy: crate::config::DecisionPolicy,
+    /// Largest candidate pack upload, bytes.
+    pub upload_limit: usize,
 }
 
 impl Session {
@@ -177,7 +183,15 @@ impl FromRequestParts<AppState> for Session {
         let to_login = || Redirect::to("/staff/login").into_response();
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(to_login()) };
         match store::session(&db, &token).await {
-            Ok(Some((account, csrf))) => Ok(Session { account, csrf, lang, db }),
+            Ok(Some((account, csrf))) => Ok(Session {
+                account,
+                csrf,
+                lang,
+                db,
+                pack: state.pack,
+                policy: state.settings.decision_policy,
+                upload_limit: state.settings.pack_upload_limit,
+            }),
             Ok(None) => Err(to_login()),
             Err(e) => Err(internal(e)),
         }
