@@ -110,7 +110,7 @@ impl Default for Settings {
             db_acquire_timeout_secs: 2,
             pack_file: None,
             decision_policy: DecisionPolicy::Received,
-            pack_upload_limit: 16 * 1024 * 1024,
+            pack_upload_limit: 4 * 1024 * 1024,
         }
     }
 }

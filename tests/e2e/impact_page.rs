@@ -144,13 +144,13 @@ async fn non_admins_and_bad_files_are_refused_clearly(app: TestApp) {
     let forged =
         Staff { base: admin.base.clone(), client: admin.client.clone(), cookie: admin.cookie.clone(), csrf: "0".repeat(64) };
     assert_eq!(forged.upload(&[], Some(&candidate)).await.0, StatusCode::FORBIDDEN);
-    // Over the upload limit (16 MiB): 413 before the body is read.
+    // Over the upload limit (4 MiB): 413 before the body is read.
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut socket = tokio::net::TcpStream::connect(("127.0.0.1", app.port)).await.unwrap();
     let head = format!(
         "POST /staff/impact HTTP/1.1\r\nHost: x\r\nCookie: kc_staff={}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\n\r\n--{BOUNDARY}",
         admin.cookie,
-        16 * 1024 * 1024 + 1
+        4 * 1024 * 1024 + 1
     );
     socket.write_all(head.as_bytes()).await.unwrap();
     let mut answer = vec![0; 4096];

@@ -6,7 +6,7 @@
 //! changes; each run is audited.
 //!
 //! The upload is the one request allowed more than `body_limit` (`pack_upload_limit`,
-//! 16 MiB by default). The form is `multipart/form-data` (a file, or the JSON pasted into a
+//! 4 MiB by default). The form is `multipart/form-data` (a file, or the JSON pasted into a
 //! text area); a form-encoded post with the text area works too. The re-evaluation runs on
 //! the blocking pool, never on the async runtime.
 
