@@ -113,9 +113,8 @@ pub async fn run(store: &Store, pack: &'static RulePack) -> anyhow::Result<Count
         let Some(last) = batch.last() else { break };
         after = last.id;
         counts.considered += batch.len() as u64;
-        let (decided, failed) = tokio::task::spawn_blocking(move || decide(pack, &batch))
-            .await
-            .context("the adoption worker stopped")?;
+        let (decided, failed) =
+            tokio::task::spawn_blocking(move || decide(pack, &batch)).await.context("the adoption worker stopped")?;
         counts.failed += failed;
         counts.differ += decided.iter().filter(|d| d.differs).count() as u64;
         counts.adopted += write_current(&db, &pack.id, &decided, OffsetDateTime::now_utc()).await?;

@@ -129,11 +129,7 @@ pub fn run(
         };
         let changed = e.changed.is_some();
         report.total.count(fund(Fund::National), fund(Fund::Local), changed);
-        report.by_province.entry(e.province_code).or_default().count(
-            fund(Fund::National),
-            fund(Fund::Local),
-            changed,
-        );
+        report.by_province.entry(e.province_code).or_default().count(fund(Fund::National), fund(Fund::Local), changed);
         let mut lines: Vec<Line> = e.amounts.iter().map(|a| a.0).collect();
         lines.dedup();
         for line in lines {
@@ -186,9 +182,12 @@ fn one(
     // What the applicant is told per line and fund: the amount, unless the line is not met
     // (the rule of `kc_rules::diff::impact`).
     let counted = |d: &kc_rules::Decision, line: Line, fund: Fund| {
-        amount(d.support.iter().find(|s| s.line == line && s.fund == fund).and_then(|s| {
-            if s.status == kc_rules::Status::NotMet { None } else { s.amount }
-        }))
+        amount(
+            d.support
+                .iter()
+                .find(|s| s.line == line && s.fund == fund)
+                .and_then(|s| if s.status == kc_rules::Status::NotMet { None } else { s.amount }),
+        )
     };
     let mut keys: Vec<(Line, Fund)> = before.support.iter().chain(&after.support).map(|s| (s.line, s.fund)).collect();
     keys.sort_unstable_by_key(|&(line, fund)| (line, fund == Fund::Local));

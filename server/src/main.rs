@@ -9,8 +9,7 @@ use server::{Application, Settings};
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str =
-    "usage: kc-server [serve [--bind ADDR] | migrate] [--config FILE] | staff (add|token) … | impact --pack FILE … | adopt [--config FILE]";
+const USAGE: &str = "usage: kc-server [serve [--bind ADDR] | migrate] [--config FILE] | staff (add|token) … | impact --pack FILE … | adopt [--config FILE]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -91,7 +91,8 @@ async fn a_new_pack_is_adopted_beside_the_received_decision(mut app: TestApp) {
     add_account(&next, "admin@kc.vn", Role::Admin, None).await;
     let admin = login(&next, "admin@kc.vn").await;
     let detail = admin.get(&format!("/staff/applications/{}", a.code)).await.text().await.unwrap();
-    for shown in ["Khi nhận hồ sơ", "Theo bộ quy tắc đang áp dụng", "300.000.000 đ", "400.000.000 đ", "+100.000.000 đ"] {
+    for shown in ["Khi nhận hồ sơ", "Theo bộ quy tắc đang áp dụng", "300.000.000 đ", "400.000.000 đ", "+100.000.000 đ"]
+    {
         assert!(detail.contains(shown), "{shown} on the detail page");
     }
     assert!(detail.contains("Trung tâm dùng kết quả khi nhận hồ sơ"));

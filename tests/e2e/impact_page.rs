@@ -141,8 +141,12 @@ async fn non_admins_and_bad_files_are_refused_clearly(app: TestApp) {
     assert!(page.contains("Hãy chọn tệp bộ quy tắc"));
     assert_eq!(admin.upload(&[("as_of", "31/12/2026")], Some(&candidate)).await.0, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(admin.upload(&[("province", "999")], Some(&candidate)).await.0, StatusCode::UNPROCESSABLE_ENTITY);
-    let forged =
-        Staff { base: admin.base.clone(), client: admin.client.clone(), cookie: admin.cookie.clone(), csrf: "0".repeat(64) };
+    let forged = Staff {
+        base: admin.base.clone(),
+        client: admin.client.clone(),
+        cookie: admin.cookie.clone(),
+        csrf: "0".repeat(64),
+    };
     assert_eq!(forged.upload(&[], Some(&candidate)).await.0, StatusCode::FORBIDDEN);
     // Over the upload limit (4 MiB): 413 before the body is read.
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -83,8 +83,7 @@ async fn a_provincial_resolution_from_the_pack_without_it_to_the_pack_with_it(ap
     let mut deployed = app.restart_with(|_| {}).await;
     let counts = deployed.adopted().await;
     assert_eq!((counts.adopted, counts.differ), (1, 1));
-    let view: StatusView =
-        deployed.get(&format!("/applications/{}", received.code)).await.json().await.unwrap();
+    let view: StatusView = deployed.get(&format!("/applications/{}", received.code)).await.json().await.unwrap();
     assert_eq!(view.amount, Some(Vnd::from_const(300_000_000)), "what the applicant was told");
     let current = view.current.expect("the deployed pack's decision");
     assert_eq!(current.amount_local, Some(Vnd::from_const(250_000_000)));

@@ -102,7 +102,8 @@ pub async fn status(
         .collect();
     let amount = larger(row.amount_national, row.amount_local);
     let policy = state.settings.decision_policy;
-    let used = if current.as_ref().is_some_and(|c| c.used(policy)) { DecisionUsed::Current } else { DecisionUsed::Received };
+    let used =
+        if current.as_ref().is_some_and(|c| c.used(policy)) { DecisionUsed::Current } else { DecisionUsed::Received };
     let current = current
         .map(|c| {
             let vnd = |v: Option<i64>| v.and_then(|v| kc_rules::Vnd::new(v).ok());

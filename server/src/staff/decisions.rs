@@ -29,10 +29,8 @@ pub fn block(l: Lang, current: Option<&Current>, policy: DecisionPolicy) -> Mark
     let used_current = c.used(policy);
     let outcome = |id: &str| labels::label(l, Kind::Outcome, id);
     let fund = |id: &str| labels::label(l, Kind::Fund, id);
-    let rows = [
-        (fund("national"), c.received_national, c.amount_national),
-        (fund("local"), c.received_local, c.amount_local),
-    ];
+    let rows =
+        [(fund("national"), c.received_national, c.amount_national), (fund("local"), c.received_local, c.amount_local)];
     html! {
         section aria-labelledby="h-adopted" {
             h2 id="h-adopted" class="drift" {

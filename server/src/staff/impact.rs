@@ -166,7 +166,10 @@ pub async fn run_report(State(state): State<AppState>, s: Session, request: Requ
             Values::default(),
             format!(
                 "{} {mib} MiB.",
-                l.t("Tệp quá lớn hoặc gửi không trọn: tối đa", "The file is too large or did not arrive whole: at most")
+                l.t(
+                    "Tệp quá lớn hoặc gửi không trọn: tối đa",
+                    "The file is too large or did not arrive whole: at most"
+                )
             ),
             StatusCode::PAYLOAD_TOO_LARGE,
         );
@@ -194,7 +197,10 @@ pub async fn run_report(State(state): State<AppState>, s: Session, request: Requ
         match Date::parse(&v.as_of, time::macros::format_description!("[year]-[month]-[day]")) {
             Ok(d) => Some(d),
             Err(_) => {
-                let e = l.t("Ngày xét không hợp lệ (as_of): cần dạng YYYY-MM-DD.", "Bad assessment date (as_of): YYYY-MM-DD.");
+                let e = l.t(
+                    "Ngày xét không hợp lệ (as_of): cần dạng YYYY-MM-DD.",
+                    "Bad assessment date (as_of): YYYY-MM-DD.",
+                );
                 return fail(v.clone(), e.to_owned(), unprocessable);
             }
         }
@@ -238,8 +244,7 @@ pub async fn run_report(State(state): State<AppState>, s: Session, request: Requ
     };
     let read = started.elapsed();
     let current = s.pack;
-    let report = match tokio::task::spawn_blocking(move || crate::impact::run(current, candidate, &rows, as_of)).await
-    {
+    let report = match tokio::task::spawn_blocking(move || crate::impact::run(current, candidate, &rows, as_of)).await {
         Ok(r) => r,
         Err(e) => return internal(anyhow::Error::new(e).context("the impact report stopped")),
     };
