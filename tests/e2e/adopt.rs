@@ -74,6 +74,14 @@ async fn a_new_pack_is_adopted_beside_the_received_decision(mut app: TestApp) {
     let training_view = status(&next, &t.code).await;
     assert_eq!((training_view.current, training_view.decision_note), (None, None), "same decision: nothing shown");
 
+    // The whole decision is kept where it differs; where it agrees, the received one stands.
+    let db = server::staff::db::Db::of(&next.store);
+    let kept = server::adopt::current_of(&db, &a.code, &candidate.id).await.unwrap().unwrap();
+    let kept: kc_rules::Decision = serde_json::from_str(&kept.decision_json.unwrap()).unwrap();
+    assert_eq!(kept.pack_id, candidate.id);
+    let same = server::adopt::current_of(&db, &t.code, &candidate.id).await.unwrap().unwrap();
+    assert!(!same.differs() && same.decision_json.is_none());
+
     // Nothing stored was overwritten, and a second pass has nothing to do.
     assert_eq!(stored(&next).await, before);
     let again = server::adopt::run(&next.store, candidate).await.unwrap();
