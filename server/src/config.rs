@@ -58,6 +58,37 @@ pub struct Settings {
     /// Unset: `<database file>.signing-key` beside the SQLite file, `kc-signing-key` for
     /// PostgreSQL. Several instances must share one file (see docs/receipts.md).
     pub signing_key_file: Option<PathBuf>,
+    /// A rule pack JSON file (`kc pack export` format) to decide with instead of the pack
+    /// built in: how a centre deploys a new pack without rebuilding. `None`: the bundled pack.
+    pub pack_file: Option<PathBuf>,
+    /// Which decision the centre uses when the running pack decides a stored application
+    /// differently from the pack it was received under (see [`DecisionPolicy`]).
+    pub decision_policy: DecisionPolicy,
+    /// Largest candidate pack an admin may upload on the impact page, in bytes (the only
+    /// route allowed more than `body_limit`).
+    pub pack_upload_limit: usize,
+}
+
+/// Which of an application's two decisions the centre uses once a new pack is adopted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionPolicy {
+    /// The decision under the rules in force when the application was received: what the
+    /// applicant was told (the default).
+    #[default]
+    Received,
+    /// The running pack's decision on the same answers and date.
+    Current,
+}
+
+impl DecisionPolicy {
+    /// `received` / `current`.
+    pub fn id(self) -> &'static str {
+        match self {
+            DecisionPolicy::Received => "received",
+            DecisionPolicy::Current => "current",
+        }
+    }
 }
 
 impl Default for Settings {
@@ -82,6 +113,9 @@ impl Default for Settings {
             hash_queue: 64,
             db_acquire_timeout_secs: 2,
             signing_key_file: None,
+            pack_file: None,
+            decision_policy: DecisionPolicy::Received,
+            pack_upload_limit: 4 * 1024 * 1024,
         }
     }
 }
@@ -108,6 +142,9 @@ impl fmt::Debug for Settings {
             .field("hash_queue", &self.hash_queue)
             .field("db_acquire_timeout_secs", &self.db_acquire_timeout_secs)
             .field("signing_key_file", &self.signing_key_file)
+            .field("pack_file", &self.pack_file)
+            .field("decision_policy", &self.decision_policy)
+            .field("pack_upload_limit", &self.pack_upload_limit)
             .finish()
     }
 }
@@ -125,6 +162,18 @@ impl Settings {
         };
         settings.apply_env(|k| std::env::var(k).ok())?;
         Ok(settings)
+    }
+
+    /// The rule pack these settings name: the file's (checked, with the JSON path of any
+    /// error), else the bundled one.
+    pub fn pack(&self) -> anyhow::Result<&'static kc_rules::RulePack> {
+        match &self.pack_file {
+            None => Ok(kc_rulepack::bundled()),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+                kc_rulepack::from_json(&text).with_context(|| format!("pack_file {}", path.display()))
+            }
+        }
     }
 
     /// Reads a TOML file (unknown keys are an error).
@@ -174,6 +223,16 @@ impl Settings {
         if let Some(v) = get("KC_BODY_LIMIT") {
             self.body_limit = num("KC_BODY_LIMIT", &v)?;
         }
+        if let Some(v) = get("KC_PACK_FILE") {
+            self.pack_file = (!v.trim().is_empty()).then(|| PathBuf::from(v.trim()));
+        }
+        if let Some(v) = get("KC_DECISION_POLICY") {
+            self.decision_policy = match v.trim() {
+                "received" => DecisionPolicy::Received,
+                "current" => DecisionPolicy::Current,
+                other => anyhow::bail!("KC_DECISION_POLICY: expected `received` or `current`, got {other:?}"),
+            };
+        }
         macro_rules! nums {
             ($($key:literal => $field:ident),* $(,)?) => {$(
                 if let Some(v) = get($key) {
@@ -190,6 +249,7 @@ impl Settings {
             "KC_HASH_CONCURRENCY" => hash_concurrency,
             "KC_HASH_QUEUE" => hash_queue,
             "KC_DB_ACQUIRE_TIMEOUT_SECS" => db_acquire_timeout_secs,
+            "KC_PACK_UPLOAD_LIMIT" => pack_upload_limit,
         }
         Ok(())
     }
@@ -227,5 +287,19 @@ mod tests {
         assert_eq!(s.api_tokens, ["x", "y"]);
         let shown = format!("{s:?}");
         assert!(!shown.contains(":p@") && shown.contains("u:***@h"));
+    }
+
+    #[test]
+    fn pack_file_and_decision_policy_from_file_and_environment() {
+        let mut s: Settings = toml::from_str("pack_file = \"/srv/pack.json\"\ndecision_policy = \"current\"").unwrap();
+        assert_eq!(s.pack_file.as_deref(), Some(Path::new("/srv/pack.json")));
+        assert_eq!(s.decision_policy, DecisionPolicy::Current);
+        s.apply_env(|k| (k == "KC_DECISION_POLICY").then(|| "received".to_owned())).unwrap();
+        assert_eq!(s.decision_policy, DecisionPolicy::Received);
+        assert!(s.apply_env(|k| (k == "KC_DECISION_POLICY").then(|| "newest".to_owned())).is_err());
+        assert!(Settings::default().pack_file.is_none());
+        assert_eq!(Settings::default().pack().unwrap().id, kc_rulepack::PACK_ID);
+        let missing = Settings { pack_file: Some("/nonexistent/pack.json".into()), ..Settings::default() };
+        assert!(missing.pack().is_err());
     }
 }

@@ -28,22 +28,40 @@ pub struct Changed {
     pub delta_local: Decimal,
 }
 
-/// How many applications change and by how much, for one group.
+/// How many applications change and by how much, for one group: the requested support of
+/// every application of the group re-evaluated, under the running pack and the candidate.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Totals {
+    /// Applications of the group re-evaluated.
+    pub evaluated: u64,
     /// Applications in the group whose outcome or amount changes.
     pub changed: u64,
     /// Change of the national fund's requested support, in đồng.
     pub delta_national: Decimal,
     /// Change of the local fund's requested support, in đồng.
     pub delta_local: Decimal,
+    /// The national fund's requested support under the running pack, in đồng.
+    pub national_before: Decimal,
+    /// … and under the candidate.
+    pub national_after: Decimal,
+    /// The local fund's requested support under the running pack, in đồng.
+    pub local_before: Decimal,
+    /// … and under the candidate.
+    pub local_after: Decimal,
 }
 
 impl Totals {
-    fn add(&mut self, national: Decimal, local: Decimal) {
-        self.changed += 1;
-        self.delta_national += national;
-        self.delta_local += local;
+    fn count(&mut self, national: (Decimal, Decimal), local: (Decimal, Decimal), changed: bool) {
+        self.evaluated += 1;
+        self.national_before += national.0;
+        self.national_after += national.1;
+        self.local_before += local.0;
+        self.local_after += local.1;
+        if changed {
+            self.changed += 1;
+            self.delta_national += national.1 - national.0;
+            self.delta_local += local.1 - local.0;
+        }
     }
 }
 
@@ -61,9 +79,9 @@ pub struct Report {
     pub total: Totals,
     /// `(before, after)` outcome pairs that differ, with their counts.
     pub outcomes: Vec<(Outcome, Outcome, u64)>,
-    /// By province code (`None`: no commune answered).
+    /// By province code (`None`: no commune answered), the provinces where something changes.
     pub by_province: BTreeMap<Option<i32>, Totals>,
-    /// By requested line: changes of that line's amounts.
+    /// By requested line, the lines whose amounts change somewhere.
     pub by_line: BTreeMap<Line, Totals>,
     /// Each changed application.
     pub changed: Vec<Changed>,
@@ -78,7 +96,7 @@ pub fn run(
 ) -> Report {
     let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get).min(8);
     let chunk = rows.len().div_ceil(threads).max(1);
-    let results: Vec<Result<Option<Changed>, (String, String)>> = std::thread::scope(|s| {
+    let results: Vec<Result<Evaluated, (String, String)>> = std::thread::scope(|s| {
         let workers: Vec<_> = rows
             .chunks(chunk)
             .map(|part| s.spawn(move || part.iter().map(|r| one(current, candidate, r, as_of)).collect::<Vec<_>>()))
@@ -99,67 +117,93 @@ pub fn run(
     };
     let mut outcomes: BTreeMap<(u8, u8), (Outcome, Outcome, u64)> = BTreeMap::new();
     for r in results {
-        let c = match r {
-            Ok(Some(c)) => c,
-            Ok(None) => continue,
+        let e = match r {
+            Ok(e) => e,
             Err(f) => {
                 report.failed.push(f);
                 continue;
             }
         };
-        report.total.add(c.delta_national, c.delta_local);
-        report.by_province.entry(c.province_code).or_default().add(c.delta_national, c.delta_local);
-        let mut lines: Vec<Line> = c.impact.lines.iter().map(|l| l.line).collect();
+        let fund = |f: Fund| {
+            e.amounts.iter().filter(|a| a.1 == f).fold((Decimal::ZERO, Decimal::ZERO), |t, a| (t.0 + a.2, t.1 + a.3))
+        };
+        let changed = e.changed.is_some();
+        report.total.count(fund(Fund::National), fund(Fund::Local), changed);
+        report.by_province.entry(e.province_code).or_default().count(fund(Fund::National), fund(Fund::Local), changed);
+        let mut lines: Vec<Line> = e.amounts.iter().map(|a| a.0).collect();
         lines.dedup();
         for line in lines {
-            let delta = |fund| {
-                c.impact
-                    .lines
+            let sum = |f: Fund| {
+                e.amounts
                     .iter()
-                    .filter(|l| l.line == line && l.fund == fund)
-                    .map(|l| amount(l.after) - amount(l.before))
-                    .sum()
+                    .filter(|a| a.0 == line && a.1 == f)
+                    .fold((Decimal::ZERO, Decimal::ZERO), |t, a| (t.0 + a.2, t.1 + a.3))
             };
-            report.by_line.entry(line).or_default().add(delta(Fund::National), delta(Fund::Local));
+            let (n, l) = (sum(Fund::National), sum(Fund::Local));
+            report.by_line.entry(line).or_default().count(n, l, n.0 != n.1 || l.0 != l.1);
         }
+        let Some(c) = e.changed else { continue };
         let (b, a) = (c.impact.outcome_before, c.impact.outcome_after);
         if b != a {
             outcomes.entry((b as u8, a as u8)).or_insert((b, a, 0)).2 += 1;
         }
         report.changed.push(c);
     }
+    report.by_province.retain(|_, t| t.changed > 0);
+    report.by_line.retain(|_, t| t.changed > 0);
     report.outcomes = outcomes.into_values().collect();
     report
+}
+
+/// One application re-evaluated: each requested line and fund's counted amount before and
+/// after, and what changes (`None`: nothing).
+struct Evaluated {
+    province_code: Option<i32>,
+    amounts: Vec<(Line, Fund, Decimal, Decimal)>,
+    changed: Option<Changed>,
 }
 
 fn amount(v: Option<kc_rules::Vnd>) -> Decimal {
     v.map_or(Decimal::ZERO, kc_rules::Vnd::as_decimal)
 }
 
-/// One application: `Ok(None)` when nothing changes.
+/// One application under both packs.
 fn one(
     current: &'static RulePack,
     candidate: &'static RulePack,
     row: &ImpactRow,
     as_of: Option<Date>,
-) -> Result<Option<Changed>, (String, String)> {
+) -> Result<Evaluated, (String, String)> {
     let fail = |e: String| (row.receipt_code.clone(), e);
     let app: Application = serde_json::from_str(&row.answers_json).map_err(|e| fail(e.to_string()))?;
     let as_of = as_of.unwrap_or(row.server_as_of);
     let before = evaluate(current, &app, as_of).map_err(|e| fail(e.to_string()))?;
     let after = evaluate(candidate, &app, as_of).map_err(|e| fail(e.to_string()))?;
+    // What the applicant is told per line and fund: the amount, unless the line is not met
+    // (the rule of `kc_rules::diff::impact`).
+    let counted = |d: &kc_rules::Decision, line: Line, fund: Fund| {
+        amount(
+            d.support
+                .iter()
+                .find(|s| s.line == line && s.fund == fund)
+                .and_then(|s| if s.status == kc_rules::Status::NotMet { None } else { s.amount }),
+        )
+    };
+    let mut keys: Vec<(Line, Fund)> = before.support.iter().chain(&after.support).map(|s| (s.line, s.fund)).collect();
+    keys.sort_unstable_by_key(|&(line, fund)| (line, fund == Fund::Local));
+    keys.dedup();
+    let amounts =
+        keys.into_iter().map(|(l, f)| (l, f, counted(&before, l, f), counted(&after, l, f))).collect::<Vec<_>>();
     let impact = impact(&before, &after);
-    if !impact.changed() {
-        return Ok(None);
-    }
-    Ok(Some(Changed {
+    let changed = impact.changed().then(|| Changed {
         receipt_code: row.receipt_code.clone(),
         province_code: row.province_code,
         as_of,
         delta_national: impact.delta(Fund::National),
         delta_local: impact.delta(Fund::Local),
         impact,
-    }))
+    });
+    Ok(Evaluated { province_code: row.province_code, amounts, changed })
 }
 
 const USAGE: &str =
@@ -195,15 +239,16 @@ pub async fn cli(args: Vec<String>) -> anyhow::Result<()> {
         }
     }
     let path = pack.ok_or_else(|| anyhow::anyhow!("--pack is required\n{USAGE}"))?;
-    let candidate = load_pack(&std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?)
+    let candidate = kc_rulepack::from_json(&std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?)
         .with_context(|| format!("{path}: not a rule pack"))?;
     let settings = crate::Settings::load(config.as_deref())?;
+    let current = settings.pack()?;
     let store = crate::startup::connect(&settings).await?;
     store.migrate().await?;
     let started = std::time::Instant::now();
     let rows = store.impact_rows(province).await?;
     let read = started.elapsed();
-    let report = run(kc_rulepack::bundled(), candidate, &rows, as_of);
+    let report = run(current, candidate, &rows, as_of);
     let total = started.elapsed();
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -217,20 +262,6 @@ pub async fn cli(args: Vec<String>) -> anyhow::Result<()> {
         (total - read).as_secs_f64()
     );
     Ok(())
-}
-
-/// A candidate pack from its JSON, checked as the bundled pack's data tests would not be:
-/// at least every parameter the engine reads must still be there. Decisions borrow their
-/// words from the pack they were made with, so the pack lives for the rest of the process
-/// (one per command run or per admin upload: a few MiB).
-pub fn load_pack(json: &str) -> anyhow::Result<&'static RulePack> {
-    let de = &mut serde_json::Deserializer::from_str(json);
-    let pack: RulePack =
-        serde_path_to_error::deserialize(de).map_err(|e| anyhow::anyhow!("{}: {}", e.path(), e.inner()))?;
-    if let Some(missing) = kc_rules::PARAM_IDS.iter().find(|id| pack.param(**id).is_none()) {
-        anyhow::bail!("the candidate has no parameter {missing}");
-    }
-    Ok(Box::leak(Box::new(pack)))
 }
 
 /// The report as text, Vietnamese first.

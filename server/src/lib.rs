@@ -10,6 +10,7 @@
 //! - Every bad input is a 4xx [`kc_api::ErrorBody`]; internal failures are an opaque 500
 //!   whose cause is logged.
 
+pub mod adopt;
 pub mod attest;
 pub mod auth;
 pub mod codes;

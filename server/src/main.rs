@@ -9,8 +9,7 @@ use server::{Application, Settings};
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str =
-    "usage: kc-server [serve [--bind ADDR] | migrate] [--config FILE] | staff (add|token) … | impact --pack FILE …";
+const USAGE: &str = "usage: kc-server [serve [--bind ADDR] | migrate] [--config FILE] | staff (add|token) … | impact --pack FILE … | adopt [--config FILE]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -24,6 +23,7 @@ async fn main() -> anyhow::Result<()> {
             "serve" | "migrate" if command.is_none() => command = Some(arg),
             "staff" if command.is_none() => return server::staff::cli::run(args.collect()).await,
             "impact" if command.is_none() => return server::impact::cli(args.collect()).await,
+            "adopt" if command.is_none() => return server::adopt::cli(args.collect()).await,
             "--bind" => bind = Some(args.next().ok_or_else(|| anyhow::anyhow!("--bind needs an address\n{USAGE}"))?),
             "--config" => {
                 config =

@@ -34,7 +34,10 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(log_internal_errors))
         .layer(DefaultBodyLimit::max(settings.body_limit))
-        .layer(middleware::from_fn_with_state(settings.body_limit, reject_announced_oversize))
+        .layer(middleware::from_fn_with_state(
+            (settings.body_limit, settings.pack_upload_limit),
+            reject_announced_oversize,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             // Path template only: receipt and resume codes stay out of the logs.
             let path = request.extensions().get::<MatchedPath>().map_or("?", MatchedPath::as_str);
@@ -45,12 +48,18 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// 413 at once for a body whose `Content-Length` is over the limit, before reading any of it
-/// (the accept loop adds `Connection: close`: the body is never read).
+/// (the accept loop adds `Connection: close`: the body is never read). The admin's candidate
+/// pack upload (`POST /staff/impact`) has its own, larger limit.
 async fn reject_announced_oversize(
-    axum::extract::State(limit): axum::extract::State<usize>,
+    axum::extract::State((body_limit, upload_limit)): axum::extract::State<(usize, usize)>,
     request: Request,
     next: middleware::Next,
 ) -> axum::response::Response {
+    let limit = if request.method() == Method::POST && request.uri().path() == crate::staff::impact::PATH {
+        upload_limit
+    } else {
+        body_limit
+    };
     let announced = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -78,22 +87,40 @@ pub struct Application {
     router: Router,
     store: Store,
     limits: crate::serve::Limits,
+    adoption: tokio::sync::watch::Receiver<Option<crate::adopt::Counts>>,
 }
 
 impl Application {
-    /// Connects to the database (creating and migrating it), binds `settings.bind`.
+    /// Loads the rule pack (`pack_file`, else the bundled one), connects to the database
+    /// (creating and migrating it), binds `settings.bind`, and starts adopting the pack in
+    /// the background: stored applications decided under another pack gain this pack's
+    /// decision beside theirs (see [`crate::adopt`]); serving does not wait for it.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let signer = crate::attest::load(&settings)?;
+        let pack = settings.pack()?;
         let store = connect(&settings).await?;
         store.migrate().await?;
         crate::staff::warn_if_no_admin(&store).await;
         let listener = TcpListener::bind(&settings.bind).await.with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        tracing::info!(port, backend = store.backend(), pack = kc_rulepack::PACK_ID, "kc-server ready");
+        tracing::info!(
+            port,
+            backend = store.backend(),
+            pack = %pack.id,
+            bundled = pack.id == kc_rulepack::PACK_ID,
+            policy = settings.decision_policy.id(),
+            "kc-server ready"
+        );
         let open_files = crate::serve::raise_open_file_limit();
         let limits = crate::serve::Limits::from_settings(&settings, open_files);
-        let router = app(AppState::new(store.clone(), settings, signer));
-        Ok(Application { port, listener, router, store, limits })
+        let adoption = crate::adopt::spawn(store.clone(), pack);
+        let router = app(AppState::new(store.clone(), settings, pack, signer));
+        Ok(Application { port, listener, router, store, limits, adoption })
+    }
+
+    /// The background adoption pass started by [`Application::build`] (tests wait for it).
+    pub fn adoption(&self) -> tokio::sync::watch::Receiver<Option<crate::adopt::Counts>> {
+        self.adoption.clone()
     }
 
     /// The port actually bound (tests bind port 0).

@@ -13,8 +13,10 @@ use crate::store::Store;
 pub struct AppState {
     /// The database.
     pub store: Store,
-    /// The rule pack this server decides with.
+    /// The rule pack this server decides with (`pack_file`, else the bundled one).
     pub pack: &'static RulePack,
+    /// That pack as JSON (served at `/rulepack/full`).
+    pub pack_json: &'static str,
     /// Settings as loaded.
     pub settings: Arc<Settings>,
     /// Submission rate limit (per instance).
@@ -26,14 +28,20 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over `store` with the bundled rule pack, signing receipts with `signer`.
-    pub fn new(store: Store, settings: Settings, signer: kc_attest::Signer) -> AppState {
+    /// State over `store` deciding with `pack`, signing receipts with `signer`.
+    pub fn new(store: Store, settings: Settings, pack: &'static RulePack, signer: kc_attest::Signer) -> AppState {
         let limiter = RateLimiter::new(settings.submit_rate_per_minute, settings.submit_burst);
         let hashing = Arc::new(crate::staff::throttle::Hashing::from_settings(&settings));
         tracing::debug!(hash_concurrency = hashing.size(), "password checks bounded");
         AppState {
             store,
-            pack: kc_rulepack::bundled(),
+            pack,
+            pack_json: if pack.id == kc_rulepack::PACK_ID {
+                kc_rulepack::PACK_JSON
+            } else {
+                // Once per process, for a pack file: a few MiB.
+                Box::leak(serde_json::to_string(pack).unwrap_or_default().into_boxed_str())
+            },
             settings: Arc::new(settings),
             limiter: Arc::new(limiter),
             hashing,

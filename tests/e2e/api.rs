@@ -268,7 +268,23 @@ async fn status_view_shows_state_and_next_step(app: TestApp) {
     let raw: serde_json::Value = response.json().await.unwrap();
     // Nothing about the person or the answers beyond the view's own fields.
     let keys: Vec<&str> = raw.as_object().unwrap().keys().map(String::as_str).collect();
-    assert!(keys.iter().all(|k| ["code", "state", "received_at", "outcome", "lines", "amount", "next_step", "comment"].contains(k)), "{keys:?}");
+    assert!(
+        keys.iter().all(|k| [
+            "code",
+            "state",
+            "received_at",
+            "outcome",
+            "lines",
+            "amount",
+            "next_step",
+            "comment",
+            "decision_used",
+            "current",
+            "decision_note"
+        ]
+        .contains(k)),
+        "{keys:?}"
+    );
     let view: StatusView = serde_json::from_value(raw).unwrap();
     assert_eq!(view.code, receipt.code);
     assert_eq!(view.state, kc_api::ReviewState::Received);
@@ -276,6 +292,7 @@ async fn status_view_shows_state_and_next_step(app: TestApp) {
     assert_eq!(view.outcome, receipt.decision.outcome);
     assert_eq!(view.lines, [kc_rules::Line::Machinery]);
     assert!(!view.next_step.vi.is_empty() && !view.next_step.en.is_empty());
+    assert_eq!((view.decision_used, view.current, view.decision_note), (kc_api::DecisionUsed::Received, None, None));
     // Typed by a person: lower case, spaces for dashes.
     let typed = receipt.code.to_lowercase().replace('-', " ");
     let response = app.get(&format!("/applications/{}", typed.replace(' ', "%20"))).await;

@@ -11,7 +11,7 @@ use tests::{TestApp, client_decision, sample_submission, today};
 crate::both!(a_raised_cap_shows_per_application_and_in_totals_and_changes_nothing, impact_is_scoped_by_province);
 
 /// A household business in Xã Các Sơn (Thanh Hóa) asking for a 900,000,000 đ machine.
-fn machinery_900() -> Submission {
+pub(crate) fn machinery_900() -> Submission {
     let mut app = Application {
         lines: vec![LineRequest { line: Line::Machinery, cost: Some(Vnd::from_const(900_000_000)), learners: None }],
         subject: Some(Subject::HouseholdBusiness),
@@ -26,20 +26,20 @@ fn machinery_900() -> Submission {
 }
 
 /// A training request in the same commune: the machinery cap does not touch it.
-fn training() -> Submission {
+pub(crate) fn training() -> Submission {
     let mut s = machinery_900();
     s.application.lines =
         vec![LineRequest { line: Line::Training, cost: Some(Vnd::from_const(90_000_000)), learners: Some(30) }];
     with_application(s.application)
 }
 
-fn with_application(application: Application) -> Submission {
+pub(crate) fn with_application(application: Application) -> Submission {
     let client_decision = client_decision(&application);
     Submission { client_pack_id: client_decision.pack_id.clone(), client_decision, application, ..sample_submission() }
 }
 
 /// The bundled pack with the national machinery cap raised to 400 tr from 2026-01-01.
-fn raised_cap() -> &'static kc_rules::RulePack {
+pub(crate) fn raised_cap() -> &'static kc_rules::RulePack {
     let mut pack = kc_rulepack::bundled().clone();
     pack.id = "candidate-raised-cap".to_owned();
     let cap = pack.params.get_mut(&ParamId::from_id("machinery.cap").unwrap()).unwrap();
@@ -53,7 +53,7 @@ fn raised_cap() -> &'static kc_rules::RulePack {
     Box::leak(Box::new(pack))
 }
 
-async fn submit(app: &TestApp, s: &Submission) -> Receipt {
+pub(crate) async fn submit(app: &TestApp, s: &Submission) -> Receipt {
     let r = app.submit(s).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     r.json().await.unwrap()

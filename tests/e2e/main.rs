@@ -3,6 +3,7 @@
 //! Every API test is written once as `async fn name(app: TestApp)` and run on both backends
 //! by `both!`. PostgreSQL needs `KC_TEST_POSTGRES_URL` (see docs/server.md).
 
+mod adopt;
 mod api;
 mod changes;
 mod drafts;
@@ -10,11 +11,13 @@ mod export;
 mod hardening;
 mod hostile;
 mod impact;
+mod impact_page;
 mod openapi;
 mod receipts_signed;
 mod site;
 mod staff;
 mod staff_work;
+mod walkthrough;
 
 /// Runs an `async fn(TestApp)` on SQLite and on PostgreSQL, as two tests.
 #[macro_export]

@@ -37,7 +37,11 @@ pub struct TestApp {
     pub store: server::store::Store,
     /// Which backend.
     pub backend: Backend,
-    _dir: tempfile::TempDir,
+    /// The database URL (a restarted server opens the same one).
+    pub database_url: String,
+    /// The startup adoption pass of this server (`Some` once done).
+    pub adoption: tokio::sync::watch::Receiver<Option<server::adopt::Counts>>,
+    dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 /// The token the test settings accept.
@@ -51,14 +55,23 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 /// Spawns a server with test settings changed by `tweak`. `None` = PostgreSQL skipped.
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
     init_logs();
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = std::sync::Arc::new(tempfile::tempdir().expect("temp dir"));
     let database_url = match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.path().join("kc.sqlite3").display()),
         Backend::Postgres => fresh_postgres_database().await?,
     };
+    Some(start(backend, dir, database_url, tweak).await)
+}
+
+async fn start(
+    backend: Backend,
+    dir: std::sync::Arc<tempfile::TempDir>,
+    database_url: String,
+    tweak: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = Settings {
         bind: "127.0.0.1:0".to_owned(),
-        database_url,
+        database_url: database_url.clone(),
         static_dir: dir.path().join("dist"),
         api_tokens: vec![TEST_TOKEN.to_owned()],
         submit_rate_per_minute: 0,
@@ -72,16 +85,19 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings))
     let app = Server::build(settings).await.expect("server builds");
     let port = app.port();
     let store = app.store().clone();
+    let adoption = app.adoption();
     tokio::spawn(app.run_until(std::future::pending()));
-    Some(TestApp {
+    TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
         client: reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().expect("client"),
         token: TEST_TOKEN.to_owned(),
         store,
         backend,
-        _dir: dir,
-    })
+        database_url,
+        adoption,
+        dir,
+    }
 }
 
 /// The PostgreSQL URL for tests, or `None` (with a notice) when not configured locally.
@@ -146,6 +162,30 @@ fn init_logs() {
 }
 
 impl TestApp {
+    /// Another server on the same database (the first keeps running), with test settings
+    /// changed by `tweak`: how a test restarts the centre with a new pack.
+    pub async fn restart_with(&self, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        start(self.backend, self.dir.clone(), self.database_url.clone(), tweak).await
+    }
+
+    /// A file in this test's temp dir.
+    pub fn temp_file(&self, name: &str, contents: &[u8]) -> std::path::PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).expect("writing a temp file");
+        path
+    }
+
+    /// Waits for the startup adoption pass and returns its counts.
+    pub async fn adopted(&mut self) -> server::adopt::Counts {
+        let seen = tokio::time::timeout(std::time::Duration::from_secs(60), self.adoption.wait_for(Option::is_some))
+            .await
+            .expect("the adoption pass ends within a minute")
+            .expect("the adoption pass reports");
+        let counts: Option<server::adopt::Counts> = *seen;
+        drop(seen);
+        counts.expect("counts")
+    }
+
     /// `address` + `/api/v1` + `path`.
     pub fn api(&self, path: &str) -> String {
         format!("{}{}{}", self.address, kc_api::PREFIX, path)

@@ -251,6 +251,53 @@ pub struct StatusView {
     /// The last comment the centre addressed to the applicant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Which decision the centre uses: the one the application was received with (`outcome`,
+    /// `amount`: what the applicant was told) or, after the centre adopted a new rule pack,
+    /// the new pack's (`current`). Absent from older servers: `received`.
+    #[serde(default)]
+    pub decision_used: DecisionUsed,
+    /// The decision of the rule pack the centre runs now, when it differs from the one the
+    /// application was received with (nothing stored was overwritten).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<CurrentDecision>,
+    /// Which decision the centre uses and why, Vietnamese then English (when `current` is
+    /// present).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub decision_note: Option<kc_rules::Text>,
+}
+
+/// Which of an application's decisions the centre uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionUsed {
+    /// The decision under the rules in force when the application was received.
+    #[default]
+    Received,
+    /// The decision under the rule pack the centre runs now.
+    Current,
+}
+
+/// The running rule pack's decision of a stored application, at the same date and on the
+/// same answers as the received one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CurrentDecision {
+    /// Its outcome.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub outcome: Outcome,
+    /// Its support amount (the larger fund total, as `StatusView::amount`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub amount: Option<Vnd>,
+    /// The national fund's total.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub amount_national: Option<Vnd>,
+    /// The local (provincial) fund's total.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub amount_local: Option<Vnd>,
+    /// The rule pack it was decided with.
+    pub pack_id: String,
 }
 
 /// One field error of an error body.

@@ -125,32 +125,24 @@ fn pack_diff(args: &[String]) -> Result<String, Failure> {
             )));
         }
     };
-    let d = kc_rules::diff::diff(&old, &new);
+    let d = kc_rules::diff::diff(old, new);
     if json {
         let text = serde_json::to_string_pretty(&d)
             .map_err(|e| Failure { code: 1, message: format!("serialising the diff: {e}") })?;
         Ok(format!("{text}\n"))
     } else {
-        Ok(diff::render(&d, &new))
+        Ok(diff::render(&d, new))
     }
 }
 
 /// A pack from a JSON file (as `kc pack export` writes it), or the bundled one.
-fn load_pack(path: &str) -> Result<std::borrow::Cow<'static, kc_rules::RulePack>, Failure> {
+fn load_pack(path: &str) -> Result<&'static kc_rules::RulePack, Failure> {
     if path == "bundled" {
-        return Ok(std::borrow::Cow::Borrowed(kc_rulepack::bundled()));
+        return Ok(kc_rulepack::bundled());
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::input(format!("{path}: không đọc được / cannot read: {e}")))?;
-    let de = &mut serde_json::Deserializer::from_str(&text);
-    let pack: kc_rules::RulePack = serde_path_to_error::deserialize(de).map_err(|e| {
-        Failure::input(format!(
-            "{path}: {}: không phải bộ quy tắc / not a rule pack: {}",
-            e.path(),
-            one_line(&e.inner().to_string())
-        ))
-    })?;
-    Ok(std::borrow::Cow::Owned(pack))
+    kc_rulepack::from_json(&text).map_err(|e| Failure::input(format!("{path}: {e}")))
 }
 
 /// `--as-of YYYY-MM-DD` or `--as-of=YYYY-MM-DD`; default: today (UTC).

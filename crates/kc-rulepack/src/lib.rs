@@ -71,6 +71,80 @@ pub fn bundled() -> &'static RulePack {
     PACK.get_or_init(|| postcard::from_bytes(PACK_BIN).expect("bundled pack decodes (written by build.rs)"))
 }
 
+/// Why a JSON text is not a usable rule pack.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackError {
+    /// The text is not JSON, or not a pack: `path` is where (`layers[3].params[0].kind`, `.`
+    /// for the document itself).
+    Parse {
+        /// JSON path of the offending value.
+        path: String,
+        /// What is wrong there (serde's words, on one line).
+        message: String,
+    },
+    /// A parameter the engine reads is missing (`params.<id>`).
+    MissingParam {
+        /// The parameter id.
+        id: &'static str,
+    },
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl PackError {
+    /// The JSON path the error is at.
+    pub fn path(&self) -> String {
+        match self {
+            PackError::Parse { path, .. } => path.clone(),
+            PackError::MissingParam { id } => format!("params.{id}"),
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl std::fmt::Display for PackError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PackError::Parse { path, message } => {
+                write!(f, "{path}: không phải bộ quy tắc / not a rule pack: {message}")
+            }
+            PackError::MissingParam { id } => write!(
+                f,
+                "params.{id}: bộ quy tắc thiếu tham số mà bộ máy tính cần / the pack lacks a parameter the engine reads"
+            ),
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl std::error::Error for PackError {}
+
+/// A rule pack from its JSON (as `kc pack export` writes it), checked for what the engine
+/// needs: every parameter of [`kc_rules::PARAM_IDS`]. The error names the JSON path.
+///
+/// Decisions borrow their words from the pack they were made with, so the pack lives for
+/// the rest of the process (`&'static`): load one per command run, server start or admin
+/// upload (a few MiB each).
+///
+/// ```
+/// let pack = kc_rulepack::from_json(kc_rulepack::PACK_JSON).unwrap();
+/// assert_eq!(pack.id, kc_rulepack::PACK_ID);
+/// let err = kc_rulepack::from_json(r#"{"id": 7}"#).unwrap_err();
+/// assert_eq!(err.path(), "id");
+/// ```
+#[cfg(not(target_arch = "wasm32"))]
+pub fn from_json(json: &str) -> Result<&'static RulePack, PackError> {
+    let de = &mut serde_json::Deserializer::from_str(json);
+    let pack: RulePack = serde_path_to_error::deserialize(de).map_err(|e| PackError::Parse {
+        path: e.path().to_string(),
+        message: e.inner().to_string().split_whitespace().collect::<Vec<_>>().join(" "),
+    })?;
+    if let Some(missing) = kc_rules::PARAM_IDS.iter().find(|id| pack.param(**id).is_none()) {
+        return Err(PackError::MissingParam { id: missing.id() });
+    }
+    Ok(Box::leak(Box::new(pack)))
+}
+
 #[cfg(test)]
 mod tests;
 

@@ -3,7 +3,12 @@
 //! report, and applications decided under both packs with the outcomes and fund totals
 //! expected before and after — derived by hand from the domain file, never copied from output.
 //!
+//! A case may instead start from the bundled pack *without* one of its provincial layers
+//! (`without_layer = "<layer id>"`): the rehearsal of adding a resolution's levels, from "the
+//! pack without that layer" to the bundled pack (`expected.layers_added` lists it).
+//!
 //! ```toml
+//! without_layer = "…" # optional: the old pack is the bundled one less this layer
 //! [[patch]]          # a dated value added to a national parameter or to a layer's
 //! layer = "…"        # optional: the layer id
 //! param = "machinery.cap"
@@ -12,7 +17,8 @@
 //! value = "400000000"
 //! citation = { document = "…", provision = "…" }
 //! confidence = "R"
-//! [[expected.diff]]  # kind, param, from; optional layer, replaces (value), ends_layer
+//! [[expected.diff]]  # kind, param, from; optional layer, replaces (value), ends_layer,
+//!                    # value (the new one), document (its citation's)
 //! [[case]]           # as_of, [case.application], outcome_before/after,
 //!                    # national_before/after, local_before/after (đồng; 0 = nothing)
 //! ```
@@ -30,6 +36,9 @@ struct Case {
     name: String,
     #[allow(dead_code)]
     description: String,
+    #[serde(default)]
+    without_layer: Option<String>,
+    #[serde(default)]
     patch: Vec<Patch>,
     expected: Expected,
     #[serde(default)]
@@ -52,6 +61,8 @@ struct Patch {
 #[serde(deny_unknown_fields)]
 struct Expected {
     diff: Vec<ExpectedChange>,
+    #[serde(default)]
+    layers_added: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -64,6 +75,10 @@ struct ExpectedChange {
     replaces: Option<String>,
     #[serde(default)]
     ends_layer: bool,
+    /// The citation's document, when the case checks it.
+    document: Option<String>,
+    /// The new value, when the case checks it.
+    value: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -138,7 +153,17 @@ fn golden_rule_changes() {
     for file in &files {
         let case: Case = toml::from_str(&std::fs::read_to_string(file).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        let old = kc_rulepack::bundled();
+        let old: &'static RulePack = match &case.without_layer {
+            None => kc_rulepack::bundled(),
+            Some(layer) => {
+                let mut pack = kc_rulepack::bundled().clone();
+                let n = pack.layers.len();
+                pack.layers.retain(|l| &l.id != layer);
+                assert_eq!(pack.layers.len() + 1, n, "{}: the bundled pack has one layer {layer}", case.name);
+                pack.id = format!("{}-without-{layer}", pack.id);
+                Box::leak(Box::new(pack))
+            }
+        };
         let new = candidate(&case);
         let d = diff(old, new);
         let mut fail = |what: String| failures.push(format!("{}: {what}", case.name));
@@ -150,6 +175,9 @@ fn golden_rule_changes() {
                 d.entries.len(),
                 case.expected.diff.len()
             ));
+        }
+        if d.layers_added != case.expected.layers_added.iter().map(String::as_str).collect::<Vec<_>>() {
+            fail(format!("layers added {:?}, expected {:?}", d.layers_added, case.expected.layers_added));
         }
         for e in &case.expected.diff {
             let found = d
@@ -170,6 +198,14 @@ fn golden_rule_changes() {
                     "{}: {kind} (ends layer {}), expected {} ({})",
                     e.param, v.ends_layer, e.kind, e.ends_layer
                 ));
+            }
+            let document = v.new.as_ref().or(v.old.as_ref()).map(|n| &*n.citation.document);
+            let value = v.new.as_ref().map(|n| n.value);
+            if e.value.is_some() && e.value.as_deref() != value {
+                fail(format!("{}: value {value:?}, expected {:?}", e.param, e.value));
+            }
+            if e.document.is_some() && e.document.as_deref() != document {
+                fail(format!("{}: cited {document:?}, expected {:?}", e.param, e.document));
             }
             if e.replaces.as_deref() != v.replaces.as_ref().map(|r| r.value) {
                 fail(format!(

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
-use kc_api::{ErrorBody, Receipt, ReviewState, SignedReceipt, StatusView, Submission};
+use kc_api::{CurrentDecision, DecisionUsed, ErrorBody, Receipt, ReviewState, SignedReceipt, StatusView, Submission};
 use kc_rules::{Line, Outcome, Text};
 use time::OffsetDateTime;
 
@@ -138,6 +138,9 @@ pub async fn status(
     let Ok(Path(receipt)) = receipt else { return Err(not_found) };
     let Some(code) = codes::normalize_receipt(&receipt) else { return Err(not_found) };
     let Some(row) = state.store.status(&code).await? else { return Err(not_found) };
+    let current = crate::adopt::current_of(&crate::staff::db::Db::of(&state.store), &code, &state.pack.id)
+        .await?
+        .filter(crate::adopt::Current::differs);
     let state_: ReviewState = stored_enum(&row.status, "status")?;
     let outcome: Outcome = stored_enum(&row.outcome, "outcome")?;
     let lines = row
@@ -146,10 +149,25 @@ pub async fn status(
         .filter(|s| !s.is_empty())
         .filter_map(|id| Line::ALL.into_iter().find(|l| l.id() == id))
         .collect();
-    // One line is paid by one fund: show the larger of the two totals, not their sum.
-    let amount = match (row.amount_national, row.amount_local) {
-        (None, None) => None,
-        (a, b) => kc_rules::Vnd::new(a.unwrap_or(0).max(b.unwrap_or(0))).ok(),
+    let amount = larger(row.amount_national, row.amount_local);
+    let policy = state.settings.decision_policy;
+    let used =
+        if current.as_ref().is_some_and(|c| c.used(policy)) { DecisionUsed::Current } else { DecisionUsed::Received };
+    let current = current
+        .map(|c| {
+            let vnd = |v: Option<i64>| v.and_then(|v| kc_rules::Vnd::new(v).ok());
+            Ok::<_, ApiError>(CurrentDecision {
+                outcome: stored_enum(&c.outcome, "current_outcome")?,
+                amount: larger(c.amount_national, c.amount_local),
+                amount_national: vnd(c.amount_national),
+                amount_local: vnd(c.amount_local),
+                pack_id: c.pack_id,
+            })
+        })
+        .transpose()?;
+    let used_outcome = match (&current, used) {
+        (Some(c), DecisionUsed::Current) => c.outcome,
+        _ => outcome,
     };
     Ok(ApiJson(StatusView {
         code: row.receipt_code,
@@ -158,8 +176,11 @@ pub async fn status(
         outcome,
         lines,
         amount,
-        next_step: next_step(state_, outcome),
+        next_step: next_step(state_, used_outcome),
         comment: row.applicant_comment,
+        decision_note: current.as_ref().map(|_| decision_note(used)),
+        decision_used: used,
+        current,
     }))
 }
 
@@ -167,6 +188,33 @@ pub async fn status(
 fn parse_stored<T: serde::de::DeserializeOwned>(what: &'static str, text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text)
         .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context(format!("stored {what} does not parse"))))
+}
+
+/// One line is paid by one fund: the larger of the two totals, not their sum.
+fn larger(national: Option<i64>, local: Option<i64>) -> Option<kc_rules::Vnd> {
+    match (national, local) {
+        (None, None) => None,
+        (a, b) => kc_rules::Vnd::new(a.unwrap_or(0).max(b.unwrap_or(0))).ok(),
+    }
+}
+
+/// Which decision the centre uses, when the rule pack it runs now decides differently from
+/// the one the application was received under.
+pub fn decision_note(used: DecisionUsed) -> Text {
+    match used {
+        DecisionUsed::Received => Text::new(
+            "Quy định đã thay đổi sau khi trung tâm nhận hồ sơ. Trung tâm vẫn xét theo kết quả khi nhận hồ sơ \
+             (quy định có hiệu lực lúc đó, như bạn đã được thông báo); kết quả theo quy định mới được ghi bên cạnh để tham khảo.",
+            "The rules changed after the centre received the application. The centre still uses the result at \
+             receipt (the rules then in force, as you were told); the result under the new rules is shown beside it for reference.",
+        ),
+        DecisionUsed::Current => Text::new(
+            "Quy định đã thay đổi sau khi trung tâm nhận hồ sơ. Trung tâm xét theo kết quả theo quy định đang áp dụng; \
+             kết quả khi nhận hồ sơ (như bạn đã được thông báo) vẫn được lưu nguyên.",
+            "The rules changed after the centre received the application. The centre uses the result under the rules \
+             in force now; the result at receipt (as you were told) is kept unchanged.",
+        ),
+    }
 }
 
 /// A stored snake_case id back into its enum.

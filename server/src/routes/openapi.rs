@@ -31,7 +31,7 @@ use crate::state::AppState;
         super::health::readyz,
         openapi_json,
     ),
-    components(schemas(kc_api::ErrorBody, kc_api::FieldError, kc_api::ReviewState)),
+    components(schemas(kc_api::ErrorBody, kc_api::FieldError, kc_api::ReviewState, kc_api::DecisionUsed, kc_api::CurrentDecision)),
     modifiers(&Bearer),
 )]
 pub struct ApiDoc;
@@ -112,6 +112,13 @@ pub fn document() -> Value {
     set("StatusView", "lines", json!({ "type": "array", "items": r("Line") }));
     set("StatusView", "amount", or_null(r("Vnd")));
     set("StatusView", "next_step", r("Text"));
+    set("StatusView", "current", or_null(r("CurrentDecision")));
+    set("StatusView", "decision_note", or_null(r("Text")));
+    set("StatusView", "decision_used", r("DecisionUsed"));
+    set("CurrentDecision", "outcome", r("Outcome"));
+    set("CurrentDecision", "amount", or_null(r("Vnd")));
+    set("CurrentDecision", "amount_national", or_null(r("Vnd")));
+    set("CurrentDecision", "amount_local", or_null(r("Vnd")));
     set("ApplicationRecord", "status", r("ReviewState"));
     set("ApplicationRecord", "outcome", r("Outcome"));
     set("ApplicationRecord", "support_line", or_null(r("Line")));

@@ -50,8 +50,17 @@ async fn receipt_page(State(state): State<AppState>, code: &str, lang: Option<&s
         Some(code) => state.store.printable(&code).await?,
         None => None,
     };
+    let adopted = match &row {
+        Some(r) => crate::adopt::current_of(&crate::staff::db::Db::of(&state.store), &r.receipt_code, &state.pack.id)
+            .await?
+            .filter(crate::adopt::Current::differs),
+        None => None,
+    };
     let (status, body) = match row {
-        Some(row) => (StatusCode::OK, render(lang, state.pack, &row)?),
+        Some(row) => {
+            let note = adopted.as_ref().map(|c| adopted_note(c, state.settings.decision_policy)).unwrap_or_default();
+            (StatusCode::OK, render(lang, state.pack, &row, &note)?)
+        }
         None => (StatusCode::NOT_FOUND, not_found(lang)),
     };
     let mut response = (status, Html(body)).into_response();
@@ -74,7 +83,41 @@ fn amount(v: Vnd) -> String {
     format!("<strong>{}</strong><br><span class=\"words\" lang=\"vi\">{}</span>", money(v.to_i64()), esc(&words))
 }
 
-fn render(lang: Lang, pack: &kc_rules::RulePack, row: &PrintRow) -> Result<String, ApiError> {
+/// Which decision the centre uses when the rule pack it runs now decides the application
+/// differently from the one it was received under: Vietnamese, then English, whatever the
+/// page's language, with the new outcome and each fund's amount.
+fn adopted_note(c: &crate::adopt::Current, policy: crate::config::DecisionPolicy) -> String {
+    let used = if c.used(policy) { kc_api::DecisionUsed::Current } else { kc_api::DecisionUsed::Received };
+    let note = crate::routes::applications::decision_note(used);
+    let line = |lang: Lang| {
+        let fund = |f: Fund, v: Option<i64>| {
+            format!(
+                "{}: {}",
+                esc(if lang == Lang::Vi { f.label_vi() } else { f.label_en() }),
+                v.map_or_else(|| "—".to_owned(), money)
+            )
+        };
+        format!(
+            "{} {}; {}; {}",
+            esc(lang.t("Kết quả theo quy định mới:", "Result under the new rules:")),
+            esc(&outcome_label(lang, &c.outcome)),
+            fund(Fund::National, c.amount_national),
+            fund(Fund::Local, c.amount_local),
+        )
+    };
+    format!(
+        "<section class=\"adopted\"><h2>{} / {}</h2><p lang=\"vi\">{}<br>{}</p><p lang=\"en\">{}<br>{}</p></section>",
+        "Quy định đã thay đổi",
+        "The rules changed",
+        esc(&note.vi),
+        line(Lang::Vi),
+        esc(&note.en),
+        line(Lang::En),
+    )
+}
+
+/// The page; `adopted` is the already-escaped [`adopted_note`] block, or empty.
+fn render(lang: Lang, pack: &kc_rules::RulePack, row: &PrintRow, adopted: &str) -> Result<String, ApiError> {
     let t = |vi, en| lang.t(vi, en);
     let app: Application = serde_json::from_str(&row.answers_json).map_err(|e| internal(e, "answers"))?;
     let decision: Decision =
@@ -177,6 +220,7 @@ fn render(lang: Lang, pack: &kc_rules::RulePack, row: &PrintRow) -> Result<Strin
 <p class="noprint">{other}</p>
 <h1>{title}</h1>
 <dl>{dl}</dl>
+{adopted}
 {comment}
 <h2>{requested}</h2>
 <table><thead><tr><th scope="col">{line}</th><th scope="col">{cost}</th><th scope="col">{national}</th><th scope="col">{local}</th></tr></thead>
@@ -193,8 +237,8 @@ fn render(lang: Lang, pack: &kc_rules::RulePack, row: &PrintRow) -> Result<Strin
         requested = t("Nội dung đề nghị hỗ trợ", "Support requested"),
         line = t("Nội dung", "Line"),
         cost = t("Chi phí dự kiến", "Expected cost"),
-        national = t("Khuyến công quốc gia", "National fund"),
-        local = t("Khuyến công địa phương", "Provincial fund"),
+        national = esc(t(Fund::National.label_vi(), Fund::National.label_en())),
+        local = esc(t(Fund::Local.label_vi(), Fund::Local.label_en())),
         papers_h = t("Giấy tờ cần mang theo khi làm việc với trung tâm", "Papers to bring to the centre"),
         papers = if papers.is_empty() {
             format!("<li>{}</li>", t("Trung tâm sẽ hướng dẫn.", "The centre will advise."))
@@ -231,6 +275,6 @@ main{max-width:780px;margin:0 auto;padding:16px}h1{font-size:1.4em;margin:0 0 12
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0}dt{color:#333}dd{margin:0}\
 .code{font-family:ui-monospace,Menlo,Consolas,monospace;letter-spacing:.05em;font-size:1.15em}\
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #666;padding:6px;text-align:left;vertical-align:top}\
-.words{font-style:italic;font-size:.9em}.note{font-size:.9em;color:#333;margin-top:18px}.comment{border-left:4px solid #444;padding-left:8px}\
+.words{font-style:italic;font-size:.9em}.adopted{border:2px solid #444;padding:0 10px;margin-top:12px}.note{font-size:.9em;color:#333;margin-top:18px}.comment{border-left:4px solid #444;padding-left:8px}\
 @media (max-width:520px){dl{grid-template-columns:1fr}td,th{display:block}thead{display:none}}\
 @media print{.noprint{display:none}main{padding:0;max-width:none}@page{size:A4;margin:15mm}}";

@@ -28,8 +28,8 @@ pub async fn info(State(state): State<AppState>) -> ApiJson<RulepackInfo> {
 /// The whole rule pack as JSON (for tools).
 #[utoipa::path(get, path = "/api/v1/rulepack/full", tag = "rulepack",
     responses((status = 200, description = "The complete rule pack", content_type = "application/json", body = Object)))]
-pub async fn full() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], kc_rulepack::PACK_JSON)
+pub async fn full(State(state): State<AppState>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], state.pack_json)
 }
 
 /// The summary served at `/rulepack`.

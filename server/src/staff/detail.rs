@@ -223,6 +223,11 @@ pub async fn render(s: &Session, code: &str, forms: Forms, status: StatusCode) -
             Ok(o) => o,
             Err(e) => return internal(e),
         };
+    // Adoption of a new rule pack: the running pack's decision beside the received one.
+    let adopted = match crate::adopt::current_of(&s.db, &d.row.code, &s.pack.id).await {
+        Ok(c) => c,
+        Err(e) => return internal(e),
+    };
     let original_decision: Option<Decision> = serde_json::from_str(&d.server_decision_json).ok();
     let client: Option<Decision> = serde_json::from_str(&d.client_decision_json).ok();
     let original: Option<Application> = serde_json::from_str(&d.original_answers_json).ok();
@@ -273,6 +278,7 @@ pub async fn render(s: &Session, code: &str, forms: Forms, status: StatusCode) -
             p.no-print { (l.t("In phiếu hồ sơ (A4): dùng lệnh In của trình duyệt (Ctrl+P).", "Print the A4 dossier slip with the browser's Print (Ctrl+P).")) }
         }
         (receipt_check)
+        (super::decisions::block(l, adopted.as_ref(), s.policy))
         @if r.drift || corrected {
             section aria-labelledby="h-both" {
                 h2 id="h-both" class=[r.drift.then_some("drift")] {

@@ -220,6 +220,7 @@ pub fn page(lang: Lang, title: &str, who: Option<Who<'_>>, body: Markup) -> Stri
                                 @if w.admin {
                                     li { a href="/staff/accounts" { (lang.t("Tài khoản", "Accounts")) } }
                                     li { a href="/staff/audit" { (lang.t("Nhật ký", "Audit log")) } }
+                                    li { a href="/staff/impact" { (lang.t("Ảnh hưởng quy tắc mới", "Rule-change impact")) } }
                                 }
                                 li { a href="/staff/tokens" { (lang.t("Mã truy cập API", "API tokens")) } }
                                 li { a href="/staff/password" { (lang.t("Đổi mật khẩu", "Change password")) } }

@@ -133,6 +133,7 @@ pub fn lookup(kind: Kind, id: &str) -> Option<(&'static str, &'static str)> {
         (Audit, "password_reset") => ("Đặt lại mật khẩu", "Password reset"),
         (Audit, "password_change") => ("Đổi mật khẩu", "Password changed"),
         (Audit, "plan_set") => ("Đặt kế hoạch kinh phí", "Fund plan set"),
+        (Audit, "impact_report") => ("Xem ảnh hưởng của bộ quy tắc mới", "Candidate pack impact report"),
         _ => return None,
     })
 }

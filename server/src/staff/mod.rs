@@ -3,7 +3,7 @@
 //! Server-rendered pages under `/staff/` (Vietnamese first, `?lang=en` switches and is
 //! remembered in a cookie), one module per page with its routes beside its handlers:
 //! [`login`], [`list`], [`detail`], [`review`] (decide), [`accounts`], [`audit`],
-//! [`overview`], [`exports`]; templates are maud (escaping by default, see [`html`]). Everything lives in the shared database, so any number of
+//! [`overview`], [`exports`], [`impact`] (admins: a candidate pack's effect); templates are maud (escaping by default, see [`html`]). Everything lives in the shared database, so any number of
 //! instances can serve the pages:
 //!
 //! - accounts with argon2id password hashes; roles `admin` (every province),
@@ -25,11 +25,13 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod db;
+pub mod decisions;
 pub mod detail;
 pub mod export;
 pub mod exports;
 pub mod filter;
 pub mod html;
+pub mod impact;
 pub mod labels;
 pub mod list;
 pub mod login;
@@ -56,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit::routes())
         .merge(overview::routes())
         .merge(exports::routes())
+        .merge(impact::routes())
         .layer(middleware::from_fn(session::staff_headers))
 }
 

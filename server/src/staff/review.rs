@@ -203,7 +203,8 @@ pub async fn correct(s: Session, Path(code): Path<String>, RawForm(body): RawFor
         );
         return detail::render(&s, &code, forms, status).await;
     }
-    let pack = kc_rulepack::bundled();
+    // The running pack (`pack_file`, else the bundled one), as for a submission.
+    let pack = s.pack;
     let Ok(before) = serde_json::from_str::<Application>(&d.row.answers_json) else {
         return internal(anyhow::anyhow!("stored answers of {code} do not parse"));
     };

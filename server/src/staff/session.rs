@@ -119,6 +119,12 @@ pub struct Session {
     pub hashing: std::sync::Arc<super::throttle::Hashing>,
     /// The server's receipt key (public half), for the receipt check.
     pub receipt_key: kc_attest::PublicKey,
+    /// The rule pack the server decides with.
+    pub pack: &'static kc_rules::RulePack,
+    /// Which decision the centre uses once a new pack is adopted.
+    pub policy: crate::config::DecisionPolicy,
+    /// Largest candidate pack upload, bytes.
+    pub upload_limit: usize,
 }
 
 impl Session {
@@ -200,6 +206,9 @@ impl FromRequestParts<AppState> for Session {
                 db,
                 hashing: state.hashing.clone(),
                 receipt_key: state.signer.public().clone(),
+                pack: state.pack,
+                policy: state.settings.decision_policy,
+                upload_limit: state.settings.pack_upload_limit,
             }),
             Ok(None) => Err(to_login()),
             Err(e) => Err(internal(e)),

@@ -23,7 +23,15 @@ pub async fn block(s: &Session, code: &str) -> Markup {
         }
     };
     let checked = found.as_ref().map(|(doc, digest)| {
-        let packs = |id: &str| (id == kc_rulepack::PACK_ID).then(kc_rulepack::bundled);
+        // The running pack (a pack file, after an adoption) or the one built in.
+        let running = s.pack;
+        let packs = move |id: &str| {
+            if id == running.id {
+                Some(running)
+            } else {
+                (id == kc_rulepack::PACK_ID).then(kc_rulepack::bundled)
+            }
+        };
         (kc_attest::verify(doc, &s.receipt_key, packs), digest.clone())
     });
     html! {

@@ -1,7 +1,7 @@
 // The staff side as a centre officer uses it, in headless Chromium at 1280 px: log in,
 // search by receipt code, filter by commune name (and a bad name keeps the form), open an
 // application, print it (print media: the A4 slip), correct an answer, change status in
-// bulk, manage an account; axe-core on every page with no serious or critical violation;
+// bulk, manage an account, see a candidate rule pack's impact; axe-core on every page with no serious or critical violation;
 // 1280 px screenshots into target/browser-shots.
 //
 // Its own database: `kc-server staff bench-seed` fills it with applications decided by the
@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { readFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -221,4 +221,38 @@ test('the overview, audit log and tokens pages', async () => {
   await axe('tokens');
   await page.goto(`${server.url}/staff/password`);
   await axe('password');
+});
+
+test("a candidate rule pack's impact, uploaded as a file", async () => {
+  // The running pack as served, with the national machinery cap raised to 400 tr from 2026-01-01.
+  const pack = await (await fetch(`${server.url}/api/v1/rulepack/full`)).json();
+  const cap = pack.params['machinery.cap'];
+  cap.values = cap.values.filter((v) => v.from < '2026-01-01');
+  cap.values.push({ from: '2026-01-01', value: '400000000', citation: { document: 'Thông tư thay thế (diễn tập)', provision: '' }, confidence: 'R', note: null });
+  pack.id = 'candidate-raised-cap';
+  const file = join(mkdtempSync(join(tmpdir(), 'kc-candidate-')), 'candidate.json');
+  writeFileSync(file, JSON.stringify(pack));
+
+  await page.goto(`${server.url}/staff/applications`);
+  await page.click('header nav >> text=Ảnh hưởng quy tắc mới');
+  await page.waitForURL('**/staff/impact');
+  await axe('impact-form');
+  await page.setInputFiles('#f-pack', file);
+  await page.fill('#f-as-of', '2026-06-01');
+  await page.click('main form button');
+  await page.waitForLoadState();
+  const report = await page.locator('main').innerText();
+  assert.match(report, /240 hồ sơ được đánh giá lại/);
+  assert.match(report, /Không có gì đã lưu bị thay đổi/);
+  assert.match(report, /Kinh phí khuyến công quốc gia/);
+  assert.ok(!/machinery|national|need_more_answers/.test(report), 'no raw engine ids');
+  await axe('impact');
+  await shot('impact');
+
+  // Not a pack: the message says where, in Vietnamese.
+  writeFileSync(file, '{"id": 7}');
+  await page.setInputFiles('#f-pack', file);
+  await page.click('main form button');
+  await page.waitForLoadState();
+  assert.match(await page.locator('main p.err').innerText(), /Tệp không phải bộ quy tắc: lỗi tại «id»/);
 });
