@@ -104,10 +104,8 @@ pub async fn signed(
     State(state): State<AppState>,
     receipt: Result<Path<String>, PathRejection>,
 ) -> Result<ApiJson<SignedReceipt>, ApiError> {
-    let not_found = ApiError::NotFound { what: "hồ sơ / application" };
-    let Ok(Path(receipt)) = receipt else { return Err(not_found) };
-    let Some(code) = codes::normalize_receipt(&receipt) else { return Err(not_found) };
-    let Some(row) = state.store.signed(&code).await? else { return Err(not_found) };
+    let code = receipt_code(receipt)?;
+    let Some(row) = state.store.signed(&code).await? else { return Err(NOT_FOUND) };
     Ok(ApiJson(SignedReceipt {
         code: row.receipt_code,
         client_id: row.client_id,
@@ -134,10 +132,8 @@ pub async fn status(
     State(state): State<AppState>,
     receipt: Result<Path<String>, PathRejection>,
 ) -> Result<ApiJson<StatusView>, ApiError> {
-    let not_found = ApiError::NotFound { what: "hồ sơ / application" };
-    let Ok(Path(receipt)) = receipt else { return Err(not_found) };
-    let Some(code) = codes::normalize_receipt(&receipt) else { return Err(not_found) };
-    let Some(row) = state.store.status(&code).await? else { return Err(not_found) };
+    let code = receipt_code(receipt)?;
+    let Some(row) = state.store.status(&code).await? else { return Err(NOT_FOUND) };
     let current = crate::adopt::current_of(&crate::staff::db::Db::of(&state.store), &code, &state.pack.id)
         .await?
         .filter(crate::adopt::Current::differs);
@@ -182,6 +178,15 @@ pub async fn status(
         decision_used: used,
         current,
     }))
+}
+
+const NOT_FOUND: ApiError = ApiError::NotFound { what: "hồ sơ / application" };
+
+/// The receipt code of the path, normalised (any case, dashes optional); 404 when it cannot
+/// be one.
+fn receipt_code(receipt: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    let Ok(Path(receipt)) = receipt else { return Err(NOT_FOUND) };
+    codes::normalize_receipt(&receipt).ok_or(NOT_FOUND)
 }
 
 /// A stored JSON document back into its type.

@@ -26,11 +26,7 @@ pub async fn block(s: &Session, code: &str) -> Markup {
         // The running pack (a pack file, after an adoption) or the one built in.
         let running = s.pack;
         let packs = move |id: &str| {
-            if id == running.id {
-                Some(running)
-            } else {
-                (id == kc_rulepack::PACK_ID).then(kc_rulepack::bundled)
-            }
+            if id == running.id { Some(running) } else { (id == kc_rulepack::PACK_ID).then(kc_rulepack::bundled) }
         };
         (kc_attest::verify(doc, &s.receipt_key, packs), digest.clone())
     });
