@@ -95,16 +95,16 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
 /// when the subject is an enterprise (domain §9).
 fn papers(ctx: &Ctx<'_>) -> Vec<PaperRef> {
     let enterprise = ctx.app.subject == Some(Subject::Enterprise);
-    ctx.pack
-        .papers
-        .iter()
-        .filter(|p| p.lines.is_empty() || p.lines.iter().any(|l| ctx.lines.contains(*l)))
-        .filter(|p| !p.enterprises_only || enterprise)
-        .map(|p| PaperRef {
-            id: Cow::Borrowed(&p.id),
-            label: Text::new(p.label_vi.as_str(), p.label_en.as_str()),
-            citation: p.citation.borrowed(),
-            confidence: p.confidence,
-        })
-        .collect()
+    let wanted = |p: &&'static crate::pack::Paper| {
+        (p.lines.is_empty() || p.lines.iter().any(|l| ctx.lines.contains(*l))) && (!p.enterprises_only || enterprise)
+    };
+    // Counted first: one allocation of the right size.
+    let mut out = Vec::with_capacity(ctx.pack.papers.iter().filter(wanted).count());
+    out.extend(ctx.pack.papers.iter().filter(wanted).map(|p| PaperRef {
+        id: Cow::Borrowed(&p.id),
+        label: Text::new(p.label_vi.as_str(), p.label_en.as_str()),
+        citation: p.citation.borrowed(),
+        confidence: p.confidence,
+    }));
+    out
 }

@@ -21,11 +21,12 @@ pub(crate) enum Piece<'a> {
 }
 
 impl Piece<'_> {
+    /// The exact length in bytes (an upper bound for factors).
     fn len(self) -> usize {
         match self {
             Piece::S(s) => s.len(),
             Piece::Vnd(v) => v.text_len(),
-            Piece::N(_) => 10,
+            Piece::N(n) => digits(u64::from(n)),
             Piece::FactorVi(_) | Piece::FactorEn(_) => 32,
         }
     }
@@ -41,18 +42,21 @@ impl Piece<'_> {
     }
 }
 
-fn push_u64(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
+/// How many decimal digits `n` has.
+pub(crate) fn digits(n: u64) -> usize {
+    n.checked_ilog10().unwrap_or(0) as usize + 1
+}
+
+/// Appends the digits of `n`, most significant first, without a buffer to validate.
+pub(crate) fn push_u64(out: &mut String, n: u64) {
+    let mut pow = 10u64.pow(digits(n) as u32 - 1);
     loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
+        out.push(char::from(b'0' + (n / pow % 10) as u8));
+        if pow == 1 {
             break;
         }
+        pow /= 10;
     }
-    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
 /// A non-negative decimal without trailing zeros, `mark` between the whole and the fraction
@@ -65,14 +69,11 @@ fn push_decimal(out: &mut String, d: Decimal, mark: char) {
     push_u64(out, m / pow);
     if scale > 0 {
         out.push(mark);
-        let mut digits = [b'0'; 19];
-        let width = scale as usize;
-        let mut f = m % pow;
-        for i in (0..width).rev() {
-            digits[i] = b'0' + (f % 10) as u8;
-            f /= 10;
+        let f = m % pow;
+        for _ in digits(f)..scale as usize {
+            out.push('0');
         }
-        out.push_str(std::str::from_utf8(&digits[..width]).unwrap_or_default());
+        push_u64(out, f);
     }
 }
 
