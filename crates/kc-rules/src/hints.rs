@@ -28,9 +28,8 @@ pub(crate) fn hints(
         let cap_value = s.amount.filter(|_| s.cap_applied).unwrap_or(cap.value);
         if s.cap_applied {
             use Piece::{S, Vnd as V};
-            out.push(Hint {
-                id: HintId::CapBinds,
-                text: Text::new(
+            let make = || {
+                Text::new(
                     cat(&[
                         S("Chi phí trên "),
                         V(above),
@@ -53,8 +52,23 @@ pub(crate) fn hints(
                         V(cap_value),
                         S(" cap binds."),
                     ]),
-                ),
-            });
+                )
+            };
+            let source = match &s.layer {
+                None => None,
+                Some(id) => match ctx.pack.layers.iter().position(|l| l.id == **id) {
+                    Some(i) => Some(i),
+                    None => {
+                        out.push(Hint { id: HintId::CapBinds, text: make() });
+                        continue;
+                    }
+                },
+            };
+            let text = match ctx.p.period.cap_binds(ctx.pack, source, s.line, ctx.priority) {
+                Some(slot) => slot.text((above, cap_value), make),
+                None => make(),
+            };
+            out.push(Hint { id: HintId::CapBinds, text });
         } else if let Some(amount) = s.amount {
             let top = Vnd::from_decimal_toward_zero(cap.value.as_decimal() * s.multiplier.value).unwrap_or(cap.value);
             use Piece::{S, Vnd as V};
@@ -96,9 +110,8 @@ pub(crate) fn hints(
         {
             let line_cap = Vnd::from_decimal_toward_zero(cap.value.as_decimal() * f.value).unwrap_or(cap.value);
             use Piece::{FactorEn, FactorVi, S, Vnd as V};
-            out.push(Hint {
-                id: HintId::TechnologyLineCap,
-                text: Text::new(
+            let make = || {
+                Text::new(
                     cat(&[
                         S("Nếu máy móc tạo thành một dây chuyền công nghệ, mức tối đa là "),
                         FactorVi(f.value),
@@ -113,8 +126,10 @@ pub(crate) fn hints(
                         V(line_cap),
                         S("."),
                     ]),
-                ),
-            });
+                )
+            };
+            let text = ctx.p.period.texts.technology_line_cap.text((f.value, line_cap), make);
+            out.push(Hint { id: HintId::TechnologyLineCap, text });
         }
     }
     if ctx.test_2025() && ctx.city_ward() && app.location.craft_village != Some(true) {

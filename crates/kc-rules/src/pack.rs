@@ -325,9 +325,26 @@ pub struct RulePack {
     pub sectors: Vec<Sector>,
     /// Papers to prepare.
     pub papers: Vec<Paper>,
+    /// The pack resolved per period and the texts that follow from it alone, filled on first
+    /// use (never serialised; a clone starts empty).
+    #[serde(skip)]
+    pub(crate) resolved: crate::resolved::Resolved,
 }
 
 impl RulePack {
+    /// A pack from its parts (the id is the caller's: `kc-rulepack`'s build computes it).
+    pub fn new(
+        id: String,
+        params: BTreeMap<ParamId, Param>,
+        layers: Vec<Layer>,
+        provinces: Vec<Province>,
+        communes: Vec<Commune>,
+        sectors: Vec<Sector>,
+        papers: Vec<Paper>,
+    ) -> RulePack {
+        RulePack { id, params, layers, provinces, communes, sectors, papers, resolved: Default::default() }
+    }
+
     /// A national parameter by id.
     pub fn param(&self, id: ParamId) -> Option<&Param> {
         self.params.get(&id)

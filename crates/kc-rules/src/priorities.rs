@@ -103,19 +103,23 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
         let status =
             a.priority.local_materials_percent.map_or(Status::Unknown, |p| yes(Some(u32::from(p) > limit.value)));
         let n = Piece::N(limit.value);
-        let reason = Text::new(
-            cat(&[Piece::S("Nguyên liệu chính tại chỗ trên "), n, Piece::S(" % giá trị đầu vào")]),
-            cat(&[Piece::S("Main inputs from the same province above "), n, Piece::S(" % of input value")]),
-        );
+        let reason = ctx.p.period.texts.local_materials.text(limit.value, || {
+            Text::new(
+                cat(&[Piece::S("Nguyên liệu chính tại chỗ trên "), n, Piece::S(" % giá trị đầu vào")]),
+                cat(&[Piece::S("Main inputs from the same province above "), n, Piece::S(" % of input value")]),
+            )
+        });
         out.push(fact(PriorityId::LocalMaterials, status, reason, limit.citation, limit.confidence));
     }
     if let Some(limit) = ctx.p.need::<u32>(ParamId::LabourIntensiveWorkers)? {
         let status = a.priority.workers.map_or(Status::Unknown, |w| yes(Some(w >= limit.value)));
         let n = Piece::N(limit.value);
-        let reason = Text::new(
-            cat(&[Piece::S("Sử dụng từ "), n, Piece::S(" lao động trở lên")]),
-            cat(&[Piece::S("Employs "), n, Piece::S(" workers or more")]),
-        );
+        let reason = ctx.p.period.texts.labour_intensive.text(limit.value, || {
+            Text::new(
+                cat(&[Piece::S("Sử dụng từ "), n, Piece::S(" lao động trở lên")]),
+                cat(&[Piece::S("Employs "), n, Piece::S(" workers or more")]),
+            )
+        });
         out.push(fact(PriorityId::LabourIntensive, status, reason, limit.citation, limit.confidence));
     }
     Ok(out)

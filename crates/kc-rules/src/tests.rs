@@ -100,6 +100,7 @@ fn owned_pack(rate: &str, cap: &str) -> RulePack {
             confidence: Confidence::V,
         }],
         papers: Vec::new(),
+        resolved: Default::default(),
     }
 }
 

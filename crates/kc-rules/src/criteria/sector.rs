@@ -1,6 +1,7 @@
 use super::{R, applies, cmp, result, yes_no};
 use crate::context::Ctx;
 use crate::pack::SectorCondition;
+use crate::resolved::Resolved;
 use crate::text::{Piece::S, cat};
 use crate::{Citation, Confidence, CriterionId, CriterionResult, QuestionId, Status, Text, iso_date};
 
@@ -45,13 +46,17 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
         )
     } else {
         match s.condition {
-            None => (
-                Status::Met,
-                Text::new(
-                    cat(&[S(&s.label_vi), S(": thuộc danh mục ngành, nghề khuyến công.")]),
-                    cat(&[S(&s.label_en), S(": in the eligible sector list.")]),
-                ),
-            ),
+            None => {
+                let make = || {
+                    Text::new(
+                        cat(&[S(&s.label_vi), S(": thuộc danh mục ngành, nghề khuyến công.")]),
+                        cat(&[S(&s.label_en), S(": in the eligible sector list.")]),
+                    )
+                };
+                let index = ctx.pack.sectors.iter().position(|x| std::ptr::eq(x, s));
+                let slot = index.and_then(|i| Resolved::sector(ctx.pack, i));
+                (Status::Met, slot.map_or_else(make, |slot| slot.text((), make)))
+            }
             Some(SectorCondition::NoManualOrRingKiln) => {
                 let kiln = ctx.app.fired_clay_manual_kiln;
                 compared.push(cmp(QuestionId::FiredClayManualKiln, yes_no(kiln), "=", "không"));
