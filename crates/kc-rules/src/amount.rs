@@ -38,6 +38,43 @@ pub(crate) struct Figures {
 /// Pure and total: every input is in range by its type, and the result is at most `cap ×
 /// multiplier` and at most `cost`.
 pub(crate) fn capped(rate: Rate, cost: Vnd, cap: Vnd, multiplier: Decimal) -> Figures {
+    capped_whole(rate, cost, cap, multiplier).unwrap_or_else(|| capped_decimal(rate, cost, cap, multiplier))
+}
+
+/// A non-negative decimal as `(mantissa, scale)` when it has at most 6 decimals (every rate
+/// and factor of the pack has one or two).
+fn small_parts(d: Decimal) -> Option<(u128, u32)> {
+    (d.scale() <= 6).then(|| u128::try_from(d.mantissa()).ok()).flatten().map(|m| (m, d.scale()))
+}
+
+/// [`capped`] in whole numbers: `rate = m / 10^s`, so every comparison and quotient is an
+/// exact integer one and the figures are the same as [`capped_decimal`]'s (tested below).
+/// `None` (the decimal path decides) for more than 6 decimals or an overflow.
+fn capped_whole(rate: Rate, cost: Vnd, cap: Vnd, multiplier: Decimal) -> Option<Figures> {
+    let (rm, rs) = small_parts(rate.fraction())?;
+    let (mm, ms) = small_parts(multiplier)?;
+    let max = crate::MAX_VND.unsigned_abs() as u128;
+    let rpow = 10u128.pow(rs);
+    let effective = (u128::from(cap.to_u64()).checked_mul(mm)? / 10u128.pow(ms)).min(max);
+    let share = rm.checked_mul(u128::from(cost.to_u64()))?;
+    let limit = effective.checked_mul(rpow)?;
+    let cap_applied = share > limit;
+    let amount = if cap_applied { effective } else { share / rpow };
+    let cap_binds_above = if rm == 0 { None } else { Some(limit.div_ceil(rm)).filter(|q| *q <= max) };
+    let vnd = |n: u128| Vnd::whole_u64(u64::try_from(n).ok()?);
+    Some(Figures {
+        amount: vnd(amount)?,
+        cap_applied,
+        cap_binds_above: match cap_binds_above {
+            Some(q) => Some(vnd(q)?),
+            None => None,
+        },
+        effective_cap: vnd(effective)?,
+    })
+}
+
+/// [`capped`] in decimals.
+fn capped_decimal(rate: Rate, cost: Vnd, cap: Vnd, multiplier: Decimal) -> Figures {
     let effective = cap.as_decimal().checked_mul(multiplier).unwrap_or(Decimal::MAX);
     let effective_cap = Vnd::from_decimal_toward_zero(effective).unwrap_or(Vnd::from_const(crate::MAX_VND));
     let share = rate.of(cost);
@@ -437,6 +474,28 @@ mod tests {
         assert_eq!(f.amount, Vnd::from_const(12_000_000), "never more than the cost");
         let f = capped(rate("0.5"), Vnd::from_const(2_000_000_000), Vnd::from_const(300_000_000), m);
         assert_eq!(f.amount, Vnd::from_const(450_000_000));
+    }
+
+    #[test]
+    fn whole_numbers_give_the_decimal_figures() {
+        let rates = ["0", "0.3", "0.5", "0.35", "0.7", "1", "0.333333", "0.000001"];
+        let mults = ["1", "1.5", "1.2", "2", "1.000001", "1000000"];
+        let amounts =
+            [0, 1, 7, 999, 1_000_001, 12_000_000, 300_000_000, 3_333_333_334, 999_999_999_999_999, crate::MAX_VND];
+        for r in rates {
+            for m in mults {
+                let m: Decimal = m.parse().unwrap();
+                for cost in amounts {
+                    for cap in amounts {
+                        let (cost, cap) = (Vnd::from_const(cost), Vnd::from_const(cap));
+                        let whole = capped_whole(rate(r), cost, cap, m).expect("in range");
+                        assert_eq!(whole, capped_decimal(rate(r), cost, cap, m), "{r} {m} {cost} {cap}");
+                    }
+                }
+            }
+        }
+        let fine: Decimal = "0.12345678".parse().unwrap();
+        assert!(capped_whole(rate("0.5"), Vnd::ZERO, Vnd::ZERO, fine).is_none());
     }
 
     #[test]

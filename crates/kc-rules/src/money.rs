@@ -178,8 +178,13 @@ impl Vnd {
         digits + (digits - 1) / 3 + " đ".len()
     }
 
+    /// Whole đồng as an amount, range checked.
+    pub(crate) fn whole_u64(n: u64) -> Option<Vnd> {
+        (n <= MAX_VND.unsigned_abs()).then(|| Vnd(Decimal::from(n)))
+    }
+
     /// The amount as `u64` đồng (the mantissa: a `Vnd` has scale 0 and is not negative).
-    fn to_u64(self) -> u64 {
+    pub(crate) fn to_u64(self) -> u64 {
         u64::try_from(self.0.mantissa()).unwrap_or(0)
     }
 }

@@ -27,6 +27,16 @@ pub(crate) struct Resolved {
     periods: OnceLock<Box<[Period]>>,
     /// The "in the sector list" reason of each sector of the pack, by position.
     sectors: OnceLock<Box<[Slot<()>]>>,
+    /// The texts of each commune of the pack, by position (written on its first use).
+    places: OnceLock<Box<[OnceLock<Box<Place>>]>>,
+}
+
+/// The texts of a commune under the 2025 location test that follow from the pack alone.
+pub(crate) struct Place {
+    /// `Xã Mỹ Hiệp, Đồng Tháp`, the value compared.
+    pub(crate) unit: String,
+    /// Why it meets the test, unless a craft village decides (a ward of a centrally-run city).
+    pub(crate) met: Option<Text>,
 }
 
 impl Clone for Resolved {
@@ -100,7 +110,14 @@ impl<K: PartialEq> Slot<K> {
 }
 
 fn borrowed(t: &'static Text) -> Text {
-    Text { vi: Cow::Borrowed(&t.vi), en: Cow::Borrowed(&t.en) }
+    t.borrowed()
+}
+
+impl Text {
+    /// The same text, borrowing a text that lives for the program (no copy).
+    pub(crate) fn borrowed(&'static self) -> Text {
+        Text { vi: Cow::Borrowed(&self.vi), en: Cow::Borrowed(&self.en) }
+    }
 }
 
 impl Resolved {
@@ -115,6 +132,15 @@ impl Resolved {
     /// The memo slot of the reason of sector number `index` of `pack`.
     pub(crate) fn sector(pack: &'static RulePack, index: usize) -> Option<&'static Slot<()>> {
         pack.resolved.sectors.get_or_init(|| pack.sectors.iter().map(|_| Slot::default()).collect()).get(index)
+    }
+}
+
+impl Resolved {
+    /// The memoised texts of the commune `code` of `pack` (`make` writes them on first use).
+    pub(crate) fn place(pack: &'static RulePack, code: u32, make: impl FnOnce() -> Place) -> Option<&'static Place> {
+        let slots = pack.resolved.places.get_or_init(|| pack.communes.iter().map(|_| OnceLock::new()).collect());
+        let i = pack.communes.binary_search_by_key(&code, |c| c.code).ok()?;
+        Some(&**slots.get(i)?.get_or_init(|| Box::new(make())))
     }
 }
 
