@@ -159,16 +159,7 @@ fn grouped(mut n: u64, buf: &mut [u8; 27]) -> usize {
 impl Vnd {
     /// Appends `300.000.000 đ` to `out` (for texts built piece by piece).
     pub(crate) fn push_to(self, out: &mut String) {
-        let n = self.to_u64();
-        let digits = crate::text::digits(n);
-        let mut pow = 10u64.pow(digits as u32 - 1);
-        for left in (0..digits).rev() {
-            out.push(char::from(b'0' + (n / pow % 10) as u8));
-            if left > 0 && left % 3 == 0 {
-                out.push('.');
-            }
-            pow /= 10;
-        }
+        crate::text::push_grouped(out, self.to_u64(), Some('.'));
         out.push_str(" đ");
     }
 

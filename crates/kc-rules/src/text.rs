@@ -47,16 +47,65 @@ pub(crate) fn digits(n: u64) -> usize {
     n.checked_ilog10().unwrap_or(0) as usize + 1
 }
 
-/// Appends the digits of `n`, most significant first, without a buffer to validate.
-pub(crate) fn push_u64(out: &mut String, n: u64) {
-    let mut pow = 10u64.pow(digits(n) as u32 - 1);
+/// `000001002…999`: every group of three digits, so a number is written three digits at a
+/// time from a `str` that needs no validation.
+const GROUPS: &str = match std::str::from_utf8(&groups()) {
+    Ok(s) => s,
+    Err(_) => panic!("digits are ASCII"),
+};
+
+const fn groups() -> [u8; 3000] {
+    let mut out = [0u8; 3000];
+    let mut i = 0;
+    while i < 1000 {
+        out[3 * i] = b'0' + (i / 100) as u8;
+        out[3 * i + 1] = b'0' + (i / 10 % 10) as u8;
+        out[3 * i + 2] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    out
+}
+
+/// The group `g` (< 1000) in three digits, or without its leading zeros.
+fn group(g: u64, full: bool) -> &'static str {
+    let g = g as usize % 1000;
+    let skip = if full || g >= 100 {
+        0
+    } else if g >= 10 {
+        1
+    } else {
+        2
+    };
+    GROUPS.get(3 * g + skip..3 * g + 3).unwrap_or("")
+}
+
+/// Appends the digits of `n`, `sep` between groups of three (`300.000.000`), or none.
+pub(crate) fn push_grouped(out: &mut String, n: u64, sep: Option<char>) {
+    // At most 7 groups in a u64.
+    let mut parts = [0u64; 7];
+    let mut len = 0;
+    let mut rest = n;
     loop {
-        out.push(char::from(b'0' + (n / pow % 10) as u8));
-        if pow == 1 {
+        parts[len] = rest % 1000;
+        len += 1;
+        rest /= 1000;
+        if rest == 0 {
             break;
         }
-        pow /= 10;
     }
+    for (i, &g) in parts[..len].iter().rev().enumerate() {
+        if i > 0
+            && let Some(c) = sep
+        {
+            out.push(c);
+        }
+        out.push_str(group(g, i > 0));
+    }
+}
+
+/// Appends the digits of `n`.
+pub(crate) fn push_u64(out: &mut String, n: u64) {
+    push_grouped(out, n, None);
 }
 
 /// A non-negative decimal without trailing zeros, `mark` between the whole and the fraction
@@ -98,6 +147,12 @@ mod tests {
         assert_eq!(cat(&[Piece::Vnd(Vnd::ZERO)]), "0 đ");
         assert_eq!(cat(&[Piece::Vnd(Vnd::from_const(999))]), "999 đ");
         assert_eq!(cat(&[Piece::Vnd(Vnd::from_const(1000))]), "1.000 đ");
+        for n in [0, 5, 10, 99, 100, 1_000_005, 10_020_300, 999_999_999_999_999, crate::MAX_VND] {
+            let v = Vnd::from_const(n);
+            assert_eq!(cat(&[Piece::Vnd(v)]), format!("{v}"));
+            assert_eq!(cat(&[Piece::Vnd(v)]).len(), v.text_len());
+            assert_eq!(cat(&[Piece::N(n as u32 % 1_000_000_007)]), (n as u32 % 1_000_000_007).to_string());
+        }
         assert_eq!(Vnd::from_const(300_000_000).text_len(), "300.000.000 đ".len());
         let f: Decimal = "1.50".parse().unwrap();
         assert_eq!(cat(&[Piece::FactorVi(f), Piece::S(" "), Piece::FactorEn(f)]), "1,5 1.5");
