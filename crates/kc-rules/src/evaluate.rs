@@ -95,8 +95,10 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
 /// when the subject is an enterprise (domain §9).
 fn papers(ctx: &Ctx<'_>) -> Vec<PaperRef> {
     let enterprise = ctx.app.subject == Some(Subject::Enterprise);
+    let asked = ctx.lines.iter().fold(0u32, |m, l| m | 1 << l as u32);
     let wanted = |p: &&'static crate::pack::Paper| {
-        (p.lines.is_empty() || p.lines.iter().any(|l| ctx.lines.contains(*l))) && (!p.enterprises_only || enterprise)
+        (p.lines.is_empty() || p.lines.iter().any(|l| asked & 1 << *l as u32 != 0))
+            && (!p.enterprises_only || enterprise)
     };
     // Counted first: one allocation of the right size.
     let mut out = Vec::with_capacity(ctx.pack.papers.iter().filter(wanted).count());

@@ -149,6 +149,15 @@ impl Params {
         }
     }
 
+    /// The national value of `id` in force as a decision shows it, written once per value
+    /// ([`Value::shown`]).
+    pub(crate) fn shown(&self, id: ParamId) -> Option<&'static str> {
+        match self.period.national(id) {
+            (Some(p), Some(v)) => v.shown(p.kind),
+            _ => None,
+        }
+    }
+
     /// A national parameter that may be absent from the pack (e.g. a line with no national
     /// value at all): `None` when absent or without a value on the date.
     pub(crate) fn opt<T: FromValue>(&self, id: ParamId) -> Result<Option<Used<T>>, RulesError> {
