@@ -48,22 +48,19 @@ pub(crate) fn digits(n: u64) -> usize {
 }
 
 /// `000001002…999`: every group of three digits, so a number is written three digits at a
-/// time from a `str` that needs no validation.
-const GROUPS: &str = match std::str::from_utf8(&groups()) {
-    Ok(s) => s,
-    Err(_) => panic!("digits are ASCII"),
-};
-
-const fn groups() -> [u8; 3000] {
-    let mut out = [0u8; 3000];
-    let mut i = 0;
-    while i < 1000 {
-        out[3 * i] = b'0' + (i / 100) as u8;
-        out[3 * i + 1] = b'0' + (i / 10 % 10) as u8;
-        out[3 * i + 2] = b'0' + (i % 10) as u8;
-        i += 1;
-    }
-    out
+/// time from a `str` that needs no validation. Written once at run time (3 KB the widget
+/// does not download).
+fn groups() -> &'static str {
+    static GROUPS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    GROUPS.get_or_init(|| {
+        let mut out = String::with_capacity(3000);
+        for i in 0..1000u32 {
+            for d in [i / 100, i / 10 % 10, i % 10] {
+                out.push(char::from(b'0' + d as u8));
+            }
+        }
+        out
+    })
 }
 
 /// The group `g` (< 1000) in three digits, or without its leading zeros.
@@ -76,7 +73,7 @@ fn group(g: u64, full: bool) -> &'static str {
     } else {
         2
     };
-    GROUPS.get(3 * g + skip..3 * g + 3).unwrap_or("")
+    groups().get(3 * g + skip..3 * g + 3).unwrap_or("")
 }
 
 /// Appends the digits of `n`, `sep` between groups of three (`300.000.000`), or none.
