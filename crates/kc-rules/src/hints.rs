@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::context::Ctx;
 use crate::pack::SectorCondition;
+use crate::resolved::decimal_key;
 use crate::text::{Piece, cat};
 use crate::{
     Basis, CriterionId, CriterionResult, Fund, Hint, HintId, Line, ParamId, RulesError, Status, Subject, SupportResult,
@@ -65,7 +66,7 @@ pub(crate) fn hints(
                 },
             };
             let text = match ctx.p.period.cap_binds(ctx.pack, source, s.line, ctx.priority) {
-                Some(slot) => slot.text((above, cap_value), make),
+                Some(slot) => slot.text((above.to_u64().into(), cap_value.to_u64().into()), make),
                 None => make(),
             };
             out.push(Hint { id: HintId::CapBinds, text });
@@ -128,7 +129,8 @@ pub(crate) fn hints(
                     ]),
                 )
             };
-            let text = ctx.p.period.texts.technology_line_cap.text((f.value, line_cap), make);
+            let text =
+                ctx.p.period.texts.technology_line_cap.text((decimal_key(f.value), line_cap.to_u64().into()), make);
             out.push(Hint { id: HintId::TechnologyLineCap, text });
         }
     }

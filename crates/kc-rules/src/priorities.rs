@@ -2,6 +2,7 @@
 //! They never change eligibility; a dated multiplier may reward the area and sector ones.
 
 use crate::context::Ctx;
+use crate::resolved::key;
 use crate::text::{Piece, cat};
 use crate::{Citation, Confidence, ParamId, PriorityFact, PriorityId, RulesError, Status, Text};
 
@@ -103,7 +104,7 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
         let status =
             a.priority.local_materials_percent.map_or(Status::Unknown, |p| yes(Some(u32::from(p) > limit.value)));
         let n = Piece::N(limit.value);
-        let reason = ctx.p.period.texts.local_materials.text(limit.value, || {
+        let reason = ctx.p.period.texts.local_materials.text(key(limit.value.into()), || {
             Text::new(
                 cat(&[Piece::S("Nguyên liệu chính tại chỗ trên "), n, Piece::S(" % giá trị đầu vào")]),
                 cat(&[Piece::S("Main inputs from the same province above "), n, Piece::S(" % of input value")]),
@@ -114,7 +115,7 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
     if let Some(limit) = ctx.p.need::<u32>(ParamId::LabourIntensiveWorkers)? {
         let status = a.priority.workers.map_or(Status::Unknown, |w| yes(Some(w >= limit.value)));
         let n = Piece::N(limit.value);
-        let reason = ctx.p.period.texts.labour_intensive.text(limit.value, || {
+        let reason = ctx.p.period.texts.labour_intensive.text(key(limit.value.into()), || {
             Text::new(
                 cat(&[Piece::S("Sử dụng từ "), n, Piece::S(" lao động trở lên")]),
                 cat(&[Piece::S("Employs "), n, Piece::S(" workers or more")]),

@@ -18,25 +18,23 @@ use std::sync::OnceLock;
 use time::Date;
 
 use crate::pack::{Param, Value};
-use crate::{Line, ParamId, RulePack, Text};
+use crate::{Decimal, Line, ParamId, RulePack, Text};
 
 /// The per-pack cache ([`RulePack`]'s `resolved` field). Empty until first used; a clone of
 /// a pack starts empty (the copy may be changed before it is used).
+///
+/// Few distinct cell types on purpose: each is code in the widget's WebAssembly.
 #[derive(Default)]
 pub(crate) struct Resolved {
     periods: OnceLock<Box<[Period]>>,
     /// The "in the sector list" reason of each sector of the pack, by position.
-    sectors: OnceLock<Box<[Slot<()>]>>,
-    /// The texts of each commune of the pack, by position (written on its first use).
-    places: OnceLock<Box<[OnceLock<Box<Place>>]>>,
-}
-
-/// The texts of a commune under the 2025 location test that follow from the pack alone.
-pub(crate) struct Place {
-    /// `Xã Mỹ Hiệp, Đồng Tháp`, the value compared.
-    pub(crate) unit: String,
-    /// Why it meets the test, unless a craft village decides (a ward of a centrally-run city).
-    pub(crate) met: Option<Text>,
+    sectors: Slots,
+    /// The value compared for each commune of the pack (`Xã Mỹ Hiệp, Đồng Tháp` in `vi`), by
+    /// position.
+    units: Slots,
+    /// Why each commune meets the 2025 location test, by position (not for a ward of a
+    /// centrally-run city: a craft village decides).
+    places: Slots,
 }
 
 impl Clone for Resolved {
@@ -76,41 +74,56 @@ pub(crate) struct Period {
 /// Memo slots of the texts of one period.
 #[derive(Default)]
 pub(crate) struct Texts {
-    /// The local-materials priority fact (its threshold).
-    pub(crate) local_materials: Slot<u32>,
-    /// The labour-intensive priority fact (its threshold).
-    pub(crate) labour_intensive: Slot<u32>,
-    /// The technology-line cap hint (`(factor, line cap)` in đồng).
-    pub(crate) technology_line_cap: Slot<(crate::Decimal, crate::Vnd)>,
-    /// The cap hints, by [`cap_slot`] (source × line × priority).
-    cap_binds: OnceLock<Box<[Slot<(crate::Vnd, crate::Vnd)>]>>,
+    /// The local-materials priority fact (key: its threshold).
+    pub(crate) local_materials: Slot,
+    /// The labour-intensive priority fact (key: its threshold).
+    pub(crate) labour_intensive: Slot,
+    /// The technology-line cap hint (key: the factor and the line cap in đồng).
+    pub(crate) technology_line_cap: Slot,
+    /// The cap hints, by source × line × priority (key: the binding cost and the cap).
+    cap_binds: Slots,
 }
 
-/// One memoised text and the key it was written for.
-pub(crate) struct Slot<K>(OnceLock<(K, Text)>);
+/// What a memoised text was written for: the figures in it, exactly (a decimal by its
+/// representation: equal keys print the same).
+pub(crate) type Key = (u128, u128);
 
-impl<K> Default for Slot<K> {
-    fn default() -> Slot<K> {
-        Slot(OnceLock::new())
+/// One memoised text and the key it was written for.
+#[derive(Default)]
+pub(crate) struct Slot(OnceLock<(Key, Text)>);
+
+/// Slots made on first use, `n` of them.
+#[derive(Default)]
+pub(crate) struct Slots(OnceLock<Box<[Slot]>>);
+
+impl Slots {
+    fn get(&'static self, n: usize, i: usize) -> Option<&'static Slot> {
+        self.0.get_or_init(|| (0..n).map(|_| Slot::default()).collect()).get(i)
     }
 }
 
-impl<K: PartialEq> Slot<K> {
+impl Slot {
     /// The text for `key`: borrowed from the slot when it holds that key; else `make()`,
     /// kept when the slot is still empty.
-    pub(crate) fn text(&'static self, key: K, make: impl FnOnce() -> Text) -> Text {
+    pub(crate) fn text(&'static self, key: Key, make: impl FnOnce() -> Text) -> Text {
         if let Some((k, t)) = self.0.get() {
-            return if *k == key { borrowed(t) } else { make() };
+            return if *k == key { t.borrowed() } else { make() };
         }
         match self.0.set((key, make())) {
-            Ok(()) => self.0.get().map_or_else(|| Text::fixed("", ""), |(_, t)| borrowed(t)),
+            Ok(()) => self.0.get().map_or_else(|| Text::fixed("", ""), |(_, t)| t.borrowed()),
             Err((_, t)) => t,
         }
     }
 }
 
-fn borrowed(t: &'static Text) -> Text {
-    t.borrowed()
+/// A key of one whole figure.
+pub(crate) fn key(figure: u64) -> Key {
+    (u128::from(figure), 0)
+}
+
+/// A decimal as a key part.
+pub(crate) fn decimal_key(d: Decimal) -> u128 {
+    u128::from_le_bytes(d.serialize())
 }
 
 impl Text {
@@ -130,17 +143,16 @@ impl Resolved {
     }
 
     /// The memo slot of the reason of sector number `index` of `pack`.
-    pub(crate) fn sector(pack: &'static RulePack, index: usize) -> Option<&'static Slot<()>> {
-        pack.resolved.sectors.get_or_init(|| pack.sectors.iter().map(|_| Slot::default()).collect()).get(index)
+    pub(crate) fn sector(pack: &'static RulePack, index: usize) -> Option<&'static Slot> {
+        pack.resolved.sectors.get(pack.sectors.len(), index)
     }
-}
 
-impl Resolved {
-    /// The memoised texts of the commune `code` of `pack` (`make` writes them on first use).
-    pub(crate) fn place(pack: &'static RulePack, code: u32, make: impl FnOnce() -> Place) -> Option<&'static Place> {
-        let slots = pack.resolved.places.get_or_init(|| pack.communes.iter().map(|_| OnceLock::new()).collect());
+    /// The memo slots of commune `code` of `pack`: the value compared, and why it meets the
+    /// 2025 test.
+    pub(crate) fn place(pack: &'static RulePack, code: u32) -> Option<(&'static Slot, &'static Slot)> {
         let i = pack.communes.binary_search_by_key(&code, |c| c.code).ok()?;
-        Some(&**slots.get(i)?.get_or_init(|| Box::new(make())))
+        let n = pack.communes.len();
+        Some((pack.resolved.units.get(n, i)?, pack.resolved.places.get(n, i)?))
     }
 }
 
@@ -158,33 +170,39 @@ impl Period {
         source: Option<usize>,
         line: Line,
         priority: bool,
-    ) -> Option<&'static Slot<(crate::Vnd, crate::Vnd)>> {
-        let slots = self
-            .texts
-            .cap_binds
-            .get_or_init(|| (0..(pack.layers.len() + 1) * Line::COUNT * 2).map(|_| Slot::default()).collect());
+    ) -> Option<&'static Slot> {
         let source = source.map_or(0, |i| i + 1);
-        slots.get((source * Line::COUNT + line as usize) * 2 + usize::from(priority))
+        let n = (pack.layers.len() + 1) * Line::COUNT * 2;
+        self.texts.cap_binds.get(n, (source * Line::COUNT + line as usize) * 2 + usize::from(priority))
     }
 }
 
 /// Cuts the pack's timeline at every date a value (national or of a layer) or a sector starts.
 fn periods(pack: &'static RulePack) -> Box<[Period]> {
-    let national = pack.params.values().flat_map(|p| &p.values).map(|v| v.from);
-    let local = pack.layers.iter().flat_map(|l| &l.params).flat_map(|p| &p.values).map(|v| v.from);
-    let mut dates: Vec<Date> = std::iter::once(Date::MIN).chain(national).chain(local).collect();
-    dates.extend(pack.sectors.iter().map(|s| s.from));
-    dates.sort_unstable();
-    dates.dedup();
-    dates
-        .into_iter()
-        .map(|from| {
-            let mut national: [National; ParamId::COUNT] = [(None, None); ParamId::COUNT];
-            for (slot, id) in national.iter_mut().zip(ParamId::ALL) {
-                let param = pack.param(id);
-                *slot = (param, param.and_then(|p| p.at(from)));
-            }
-            Period { from, national, texts: Texts::default() }
-        })
-        .collect()
+    // Sorted and unique as they come (a few dozen dates: no sort code in the widget).
+    let mut dates = vec![Date::MIN];
+    let mut add = |d: Date| {
+        let i = dates.partition_point(|x| *x < d);
+        if dates.get(i) != Some(&d) {
+            dates.insert(i, d);
+        }
+    };
+    for p in pack.params.values().chain(pack.layers.iter().flat_map(|l| &l.params)) {
+        for v in &p.values {
+            add(v.from);
+        }
+    }
+    for s in &pack.sectors {
+        add(s.from);
+    }
+    let mut out = Vec::with_capacity(dates.len());
+    for from in dates {
+        let mut national: [National; ParamId::COUNT] = [(None, None); ParamId::COUNT];
+        for (slot, id) in national.iter_mut().zip(ParamId::ALL) {
+            let param = pack.param(id);
+            *slot = (param, param.and_then(|p| p.at(from)));
+        }
+        out.push(Period { from, national, texts: Texts::default() });
+    }
+    out.into_boxed_slice()
 }

@@ -63,8 +63,8 @@ fn groups() -> &'static str {
     })
 }
 
-/// The group `g` (< 1000) in three digits, or without its leading zeros.
-fn group(g: u64, full: bool) -> &'static str {
+/// The group `g` (< 1000) of `table` in three digits, or without its leading zeros.
+fn group(table: &'static str, g: u64, full: bool) -> &'static str {
     let g = g as usize % 1000;
     let skip = if full || g >= 100 {
         0
@@ -73,12 +73,13 @@ fn group(g: u64, full: bool) -> &'static str {
     } else {
         2
     };
-    groups().get(3 * g + skip..3 * g + 3).unwrap_or("")
+    table.get(3 * g + skip..3 * g + 3).unwrap_or("")
 }
 
 /// Appends the digits of `n`, `sep` between groups of three (`300.000.000`), or none.
 pub(crate) fn push_grouped(out: &mut String, n: u64, sep: Option<char>) {
-    // At most 7 groups in a u64.
+    let table = groups();
+    // At most 7 groups in a u64, least significant first.
     let mut parts = [0u64; 7];
     let mut len = 0;
     let mut rest = n;
@@ -90,13 +91,13 @@ pub(crate) fn push_grouped(out: &mut String, n: u64, sep: Option<char>) {
             break;
         }
     }
-    for (i, &g) in parts[..len].iter().rev().enumerate() {
-        if i > 0
-            && let Some(c) = sep
-        {
+    let (first, others) = parts[..len].split_last().unwrap_or((&0, &[]));
+    out.push_str(group(table, *first, false));
+    for &g in others.iter().rev() {
+        if let Some(c) = sep {
             out.push(c);
         }
-        out.push_str(group(g, i > 0));
+        out.push_str(group(table, g, true));
     }
 }
 

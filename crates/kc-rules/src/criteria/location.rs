@@ -1,12 +1,10 @@
 use time::{Date, Month};
 
 use super::{Applies, R, applies, cite, cmp, result, rural_line, yes_no};
-use std::borrow::Cow;
-
 use crate::context::Ctx;
 use crate::iso_date;
 use crate::pack::{Commune, Province};
-use crate::resolved::{Place, Resolved};
+use crate::resolved::{Resolved, key};
 use crate::text::{Piece::S, cat};
 use crate::{
     CommuneKind, Comparison, CriterionId, CriterionResult, OldUnit, ParamId, ProvinceKind, QuestionId, RulesError,
@@ -47,17 +45,13 @@ fn test_2025(ctx: &Ctx<'_>, lines: &Applies) -> R<CriterionResult> {
         return Ok(result(ctx, id, lines, Status::Unknown, reason, compared, src));
     };
     let (c_name, p_name) = (c.name.as_str(), p.name.as_str());
-    let place = Resolved::place(ctx.pack, c.code, || place(c, p));
-    let unit_text = match place {
-        Some(pl) => Cow::Borrowed(pl.unit.as_str()),
-        None => Cow::Owned(cat(&[S(c_name), S(", "), S(p_name)])),
-    };
+    // The commune's texts follow from the pack alone: written once per commune.
+    let slots = Resolved::place(ctx.pack, c.code);
+    let unit_text = || Text::new(cat(&[S(c_name), S(", "), S(p_name)]), "");
+    let unit_text = slots.map_or_else(unit_text, |(u, _)| u.text(key(0), unit_text)).vi;
     let unit = cmp(QuestionId::CommuneCode, unit_text, "∈", "xã, đặc khu; phường của tỉnh");
     let city = p.kind == ProvinceKind::ThanhPhoTrucThuocTrungUong;
-    let met = || match place {
-        Some(pl) => pl.met.as_ref().map(Text::borrowed).unwrap_or_else(|| met_reason(c, p)),
-        None => met_reason(c, p),
-    };
+    let met = || slots.map_or_else(|| met_reason(c, p), |(_, r)| r.text(key(0), || met_reason(c, p)));
     let (status, reason, compared) = match (c.kind, city) {
         (CommuneKind::Xa | CommuneKind::DacKhu, _) | (CommuneKind::Phuong, false) => (Status::Met, met(), vec![unit]),
         (CommuneKind::Phuong, true) => match loc.craft_village {
@@ -92,14 +86,6 @@ fn test_2025(ctx: &Ctx<'_>, lines: &Applies) -> R<CriterionResult> {
         },
     };
     Ok(result(ctx, id, lines, status, reason, compared, src))
-}
-
-/// The texts of a commune under the 2025 test that follow from the pack alone (memoised per
-/// commune, [`Resolved::place`]).
-fn place(c: &Commune, p: &Province) -> Place {
-    let city = p.kind == ProvinceKind::ThanhPhoTrucThuocTrungUong;
-    let met = (c.kind != CommuneKind::Phuong || !city).then(|| met_reason(c, p));
-    Place { unit: cat(&[S(&c.name), S(", "), S(&p.name)]), met }
 }
 
 /// Why a xã or đặc khu, or a ward of a tỉnh, meets the 2025 test.
