@@ -88,9 +88,10 @@ pub(crate) struct Texts {
 /// representation: equal keys print the same).
 pub(crate) type Key = (u128, u128);
 
-/// One memoised text and the key it was written for.
+/// One memoised text and the key it was written for (boxed: an empty slot is two words, and
+/// a pack has a slot per commune).
 #[derive(Default)]
-pub(crate) struct Slot(OnceLock<(Key, Text)>);
+pub(crate) struct Slot(OnceLock<Box<(Key, Text)>>);
 
 /// Slots made on first use, `n` of them.
 #[derive(Default)]
@@ -106,12 +107,12 @@ impl Slot {
     /// The text for `key`: borrowed from the slot when it holds that key; else `make()`,
     /// kept when the slot is still empty.
     pub(crate) fn text(&'static self, key: Key, make: impl FnOnce() -> Text) -> Text {
-        if let Some((k, t)) = self.0.get() {
-            return if *k == key { t.borrowed() } else { make() };
+        if let Some(kt) = self.0.get() {
+            return if kt.0 == key { kt.1.borrowed() } else { make() };
         }
-        match self.0.set((key, make())) {
-            Ok(()) => self.0.get().map_or_else(|| Text::fixed("", ""), |(_, t)| t.borrowed()),
-            Err((_, t)) => t,
+        match self.0.set(Box::new((key, make()))) {
+            Ok(()) => self.0.get().map_or_else(|| Text::fixed("", ""), |kt| kt.1.borrowed()),
+            Err(kt) => kt.1,
         }
     }
 }
