@@ -134,12 +134,8 @@ fn rate_and_cap(ctx: &Ctx<'_>, src: Source, line: Line) -> R<RateCap> {
             Source::Layer(_) => (None, None),
         });
     };
-    let value = machinery
-        .value
-        .as_decimal()
-        .checked_mul(factor.value)
-        .and_then(|d| Vnd::from_decimal_toward_zero(d).ok())
-        .ok_or_else(|| RulesError::BadPack { id: factor.param.id().to_owned() })?;
+    let value =
+        machinery.value.times(factor.value).map_err(|_| RulesError::BadPack { id: factor.param.id().to_owned() })?;
     let cap = Used {
         param: ParamId::TechnologyLineCap,
         value,
@@ -226,7 +222,7 @@ fn training_references(ctx: &Ctx<'_>) -> R<Vec<Reference>> {
     let per_vnd = Piece::Vnd(per.value);
     let (amount, vi, en) = match learners {
         Some(n) => (
-            Vnd::from_decimal_toward_zero(per.value.as_decimal() * Decimal::from(n)).ok(),
+            per.value.times(Decimal::from(n)).ok(),
             cat(&[
                 S("Giá trị tham chiếu khóa học miễn phí: "),
                 per_vnd,
@@ -394,8 +390,9 @@ fn training_per_learner(ctx: &Ctx<'_>, mut out: SupportResult, per: Used<Vnd>, s
         out.basis = Basis::NeedCost;
         return Ok(out);
     };
-    let total = Vnd::from_decimal_toward_zero(per.value.as_decimal() * Decimal::from(n)).map_err(|_| {
-        RulesError::InvalidInput { field: "lines.training.learners".into(), message: "quá lớn / too large".into() }
+    let total = per.value.times(Decimal::from(n)).map_err(|_| RulesError::InvalidInput {
+        field: "lines.training.learners".into(),
+        message: "quá lớn / too large".into(),
     })?;
     let cap = match src {
         Source::Layer(l) => ctx.p.layer::<Vnd>(l, ParamId::TrainingCap)?,
@@ -440,6 +437,23 @@ mod tests {
 
     fn rate(s: &str) -> Rate {
         Rate::new(s.parse().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn times_is_the_decimal_product_toward_zero() {
+        let factors = ["0", "1", "1.5", "1.05", "2.25", "0.333333", "1.0000001", "30", "1000000.5"];
+        let amounts = [0, 1, 7, 999, 300_000_000, 3_333_333_334, 999_999_999_999_999, crate::MAX_VND];
+        for f in factors {
+            let f: Decimal = f.parse().unwrap();
+            for a in amounts {
+                let v = Vnd::from_const(a);
+                let d = v
+                    .as_decimal()
+                    .checked_mul(f)
+                    .map_or(Err(crate::MoneyError::TooLarge), Vnd::from_decimal_toward_zero);
+                assert_eq!(v.times(f), d, "{a} × {f}");
+            }
+        }
     }
 
     #[test]

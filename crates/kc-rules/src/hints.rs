@@ -8,7 +8,7 @@ use crate::resolved::decimal_key;
 use crate::text::{Piece, cat};
 use crate::{
     Basis, CriterionId, CriterionResult, Fund, Hint, HintId, Line, ParamId, RulesError, Status, Subject, SupportResult,
-    Text, Vnd,
+    Text,
 };
 
 /// The hints of a decision.
@@ -71,7 +71,7 @@ pub(crate) fn hints(
             };
             out.push(Hint { id: HintId::CapBinds, text });
         } else if let Some(amount) = s.amount {
-            let top = Vnd::from_decimal_toward_zero(cap.value.as_decimal() * s.multiplier.value).unwrap_or(cap.value);
+            let top = cap.value.times(s.multiplier.value).unwrap_or(cap.value);
             use Piece::{S, Vnd as V};
             out.push(Hint {
                 id: HintId::CapRoom,
@@ -109,7 +109,7 @@ pub(crate) fn hints(
             && let Some(f) = ctx.p.opt::<Decimal>(ParamId::TechnologyLineCapMultiplier)?
             && f.value > Decimal::ONE
         {
-            let line_cap = Vnd::from_decimal_toward_zero(cap.value.as_decimal() * f.value).unwrap_or(cap.value);
+            let line_cap = cap.value.times(f.value).unwrap_or(cap.value);
             use Piece::{FactorEn, FactorVi, S, Vnd as V};
             let make = || {
                 Text::new(

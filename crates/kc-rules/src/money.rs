@@ -169,6 +169,20 @@ impl Vnd {
         digits + (digits - 1) / 3 + " đ".len()
     }
 
+    /// `self × factor` rounded toward zero to whole đồng and range checked, as
+    /// `from_decimal_toward_zero(self × factor)`; in 64-bit integers when the factor has at
+    /// most 6 decimals (caps times multipliers, norms times learners).
+    pub(crate) fn times(self, factor: Decimal) -> Result<Vnd, MoneyError> {
+        if factor.scale() <= 6
+            && !factor.is_sign_negative()
+            && let Ok(m) = u64::try_from(factor.mantissa())
+            && let Some(p) = self.to_u64().checked_mul(m)
+        {
+            return Vnd::whole_u64(p / 10u64.pow(factor.scale())).ok_or(MoneyError::TooLarge);
+        }
+        self.0.checked_mul(factor).map_or(Err(MoneyError::TooLarge), Vnd::from_decimal_toward_zero)
+    }
+
     /// Whole đồng as an amount, range checked.
     pub(crate) fn whole_u64(n: u64) -> Option<Vnd> {
         (n <= MAX_VND.unsigned_abs()).then(|| Vnd(Decimal::from(n)))
