@@ -66,7 +66,7 @@ pub(crate) fn hints(
                 },
             };
             let text = match ctx.p.period.cap_binds(ctx.pack, source, s.line, ctx.priority) {
-                Some(slot) => slot.text((above.to_u64().into(), cap_value.to_u64().into()), make),
+                Some(slot) => slot.text((above.to_u64().into(), cap_value.to_u64().into()), &make),
                 None => make(),
             };
             out.push(Hint { id: HintId::CapBinds, text });
@@ -130,7 +130,7 @@ pub(crate) fn hints(
                 )
             };
             let text =
-                ctx.p.period.texts.technology_line_cap.text((decimal_key(f.value), line_cap.to_u64().into()), make);
+                ctx.p.period.texts.technology_line_cap.text((decimal_key(f.value), line_cap.to_u64().into()), &make);
             out.push(Hint { id: HintId::TechnologyLineCap, text });
         }
     }

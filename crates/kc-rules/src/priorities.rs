@@ -104,7 +104,7 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
         let status =
             a.priority.local_materials_percent.map_or(Status::Unknown, |p| yes(Some(u32::from(p) > limit.value)));
         let n = Piece::N(limit.value);
-        let reason = ctx.p.period.texts.local_materials.text(key(limit.value.into()), || {
+        let reason = ctx.p.period.texts.local_materials.text(key(limit.value.into()), &|| {
             Text::new(
                 cat(&[Piece::S("Nguyên liệu chính tại chỗ trên "), n, Piece::S(" % giá trị đầu vào")]),
                 cat(&[Piece::S("Main inputs from the same province above "), n, Piece::S(" % of input value")]),
@@ -115,7 +115,7 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
     if let Some(limit) = ctx.p.need::<u32>(ParamId::LabourIntensiveWorkers)? {
         let status = a.priority.workers.map_or(Status::Unknown, |w| yes(Some(w >= limit.value)));
         let n = Piece::N(limit.value);
-        let reason = ctx.p.period.texts.labour_intensive.text(key(limit.value.into()), || {
+        let reason = ctx.p.period.texts.labour_intensive.text(key(limit.value.into()), &|| {
             Text::new(
                 cat(&[Piece::S("Sử dụng từ "), n, Piece::S(" lao động trở lên")]),
                 cat(&[Piece::S("Employs "), n, Piece::S(" workers or more")]),

@@ -106,7 +106,8 @@ impl Slots {
 impl Slot {
     /// The text for `key`: borrowed from the slot when it holds that key; else `make()`,
     /// kept when the slot is still empty.
-    pub(crate) fn text(&'static self, key: Key, make: impl FnOnce() -> Text) -> Text {
+    /// (`make` is a trait object: one copy of this code in the widget, not one per text.)
+    pub(crate) fn text(&'static self, key: Key, make: &dyn Fn() -> Text) -> Text {
         if let Some(kt) = self.0.get() {
             return if kt.0 == key { kt.1.borrowed() } else { make() };
         }

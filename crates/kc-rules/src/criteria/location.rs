@@ -48,10 +48,10 @@ fn test_2025(ctx: &Ctx<'_>, lines: &Applies) -> R<CriterionResult> {
     // The commune's texts follow from the pack alone: written once per commune.
     let slots = Resolved::place(ctx.pack, c.code);
     let unit_text = || Text::new(cat(&[S(c_name), S(", "), S(p_name)]), "");
-    let unit_text = slots.map_or_else(unit_text, |(u, _)| u.text(key(0), unit_text)).vi;
+    let unit_text = slots.map_or_else(unit_text, |(u, _)| u.text(key(0), &unit_text)).vi;
     let unit = cmp(QuestionId::CommuneCode, unit_text, "∈", "xã, đặc khu; phường của tỉnh");
     let city = p.kind == ProvinceKind::ThanhPhoTrucThuocTrungUong;
-    let met = || slots.map_or_else(|| met_reason(c, p), |(_, r)| r.text(key(0), || met_reason(c, p)));
+    let met = || slots.map_or_else(|| met_reason(c, p), |(_, r)| r.text(key(0), &|| met_reason(c, p)));
     let (status, reason, compared) = match (c.kind, city) {
         (CommuneKind::Xa | CommuneKind::DacKhu, _) | (CommuneKind::Phuong, false) => (Status::Met, met(), vec![unit]),
         (CommuneKind::Phuong, true) => match loc.craft_village {

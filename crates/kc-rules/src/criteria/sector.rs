@@ -55,7 +55,7 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
                 };
                 let index = ctx.pack.sectors.iter().position(|x| std::ptr::eq(x, s));
                 let slot = index.and_then(|i| Resolved::sector(ctx.pack, i));
-                (Status::Met, slot.map_or_else(make, |slot| slot.text(key(0), make)))
+                (Status::Met, slot.map_or_else(make, |slot| slot.text(key(0), &make)))
             }
             Some(SectorCondition::NoManualOrRingKiln) => {
                 let kiln = ctx.app.fired_clay_manual_kiln;
