@@ -33,7 +33,9 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
         .ok_or_else(|| RulesError::BadPack { id: ParamId::LocationTest.id().to_owned() })?;
     let commune = app.location.commune_code.and_then(|c| pack.commune(c));
     let province = commune.and_then(|c| pack.province(c.province_code));
-    let ctx = Ctx { pack, p, app, as_of, lines: Lines::of(app), commune, province, location_test, priority: false };
+    let sector = app.sector.as_deref().and_then(|s| pack.sector(s));
+    let ctx =
+        Ctx { pack, p, app, as_of, lines: Lines::of(app), commune, province, sector, location_test, priority: false };
     amount::check_rounding(&ctx)?;
 
     let mut crits: Vec<CriterionResult> = Vec::with_capacity(9);

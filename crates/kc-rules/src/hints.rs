@@ -163,7 +163,7 @@ pub(crate) fn hints(
             ),
         });
     }
-    let sector = app.sector.as_deref().and_then(|s| ctx.pack.sector(s));
+    let sector = ctx.sector;
     if sector.is_some_and(|s| !s.eligible) {
         out.push(Hint {
             id: HintId::SectorExcluded,

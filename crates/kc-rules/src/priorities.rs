@@ -69,7 +69,7 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
             out.push(fact(id, yes(answer), reason, u.citation, u.confidence));
         }
     }
-    let sector = a.sector.as_deref().and_then(|s| ctx.pack.sector(s));
+    let sector = ctx.sector;
     out.push(fact(
         PriorityId::PrioritySector,
         sector.map_or(Status::Unknown, |s| yes(Some(s.priority))),

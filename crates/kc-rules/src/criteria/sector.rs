@@ -17,7 +17,7 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
         return Ok(None);
     };
     let id = CriterionId::Sector;
-    let Some(s) = ctx.app.sector.as_deref().and_then(|id| ctx.pack.sector(id)) else {
+    let Some(s) = ctx.sector else {
         let reason = Text::fixed("Chưa chọn ngành, nghề sản xuất.", "The production sector is not answered yet.");
         let src = (Citation::fixed("Nghị định 45/2012/NĐ-CP", "Điều 5 khoản 1"), Confidence::V);
         let compared = vec![cmp(QuestionId::Sector, "?", "∈", LIST)];

@@ -8,8 +8,9 @@ use crate::{
     Vnd,
 };
 
-/// What the size criterion says of each class found, smallest first.
-const CLASSES: [Text; 3] = [
+/// What the size criterion says of each class found, smallest first (a `static`: a `const`
+/// array of texts would be built and dropped on every use).
+static CLASSES: [Text; 3] = [
     Text::fixed("Doanh nghiệp siêu nhỏ: thuộc doanh nghiệp nhỏ và vừa.", "A micro enterprise: an SME."),
     Text::fixed("Doanh nghiệp nhỏ: thuộc doanh nghiệp nhỏ và vừa.", "A small enterprise: an SME."),
     Text::fixed("Doanh nghiệp vừa: thuộc doanh nghiệp nhỏ và vừa.", "A medium enterprise: an SME."),
