@@ -108,7 +108,7 @@ fn main() {
     assert_eq!(former.len(), communes.len(), "communes-former-province-2025.csv: one row per commune");
     communes.sort_by_key(|c| c.code);
 
-    let mut pack = RulePack { id: String::new(), params, layers, provinces, communes, sectors, papers };
+    let mut pack = RulePack::new(String::new(), params, layers, provinces, communes, sectors, papers);
     let canonical = serde_json::to_string(&pack).unwrap();
     let hash = Sha256::digest(canonical.as_bytes());
     let hex: String = hash[..6].iter().map(|b| format!("{b:02x}")).collect();

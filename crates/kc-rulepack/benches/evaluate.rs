@@ -18,6 +18,13 @@ fn bench(c: &mut Criterion) {
         let app: Application = serde_json::from_str(json).expect("fixture parses");
         evaluate(pack, &app, as_of).expect("fixture evaluates");
         group.bench_function(name, |b| b.iter(|| evaluate(black_box(pack), black_box(&app), black_box(as_of))));
+        // What a caller that sends the decision gets: the decision and its JSON.
+        group.bench_function(format!("{name}_json"), |b| {
+            b.iter(|| {
+                let d = evaluate(black_box(pack), black_box(&app), black_box(as_of)).expect("fixture evaluates");
+                serde_json::to_vec(&d).expect("decision serialises")
+            })
+        });
     }
     group.finish();
 }

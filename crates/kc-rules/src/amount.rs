@@ -38,6 +38,43 @@ pub(crate) struct Figures {
 /// Pure and total: every input is in range by its type, and the result is at most `cap ×
 /// multiplier` and at most `cost`.
 pub(crate) fn capped(rate: Rate, cost: Vnd, cap: Vnd, multiplier: Decimal) -> Figures {
+    capped_whole(rate, cost, cap, multiplier).unwrap_or_else(|| capped_decimal(rate, cost, cap, multiplier))
+}
+
+/// A non-negative decimal as `(mantissa, scale)` when it has at most 6 decimals (every rate
+/// and factor of the pack has one or two).
+fn small_parts(d: Decimal) -> Option<(u64, u32)> {
+    (d.scale() <= 6).then(|| u64::try_from(d.mantissa()).ok()).flatten().map(|m| (m, d.scale()))
+}
+
+/// [`capped`] in whole numbers: `rate = m / 10^s`, so every comparison and quotient is an
+/// exact integer one and the figures are the same as [`capped_decimal`]'s (tested below).
+/// `None` (the decimal path decides) for more than 6 decimals or beyond 64 bits (64-bit
+/// arithmetic is native in the widget's WebAssembly; 128-bit division is not).
+fn capped_whole(rate: Rate, cost: Vnd, cap: Vnd, multiplier: Decimal) -> Option<Figures> {
+    let (rm, rs) = small_parts(rate.fraction())?;
+    let (mm, ms) = small_parts(multiplier)?;
+    let max = crate::MAX_VND.unsigned_abs();
+    let rpow = 10u64.pow(rs);
+    let effective = (cap.to_u64().checked_mul(mm)? / 10u64.pow(ms)).min(max);
+    let share = rm.checked_mul(cost.to_u64())?;
+    let limit = effective.checked_mul(rpow)?;
+    let cap_applied = share > limit;
+    let amount = if cap_applied { effective } else { share / rpow };
+    let cap_binds_above = if rm == 0 { None } else { Some(limit.div_ceil(rm)).filter(|q| *q <= max) };
+    Some(Figures {
+        amount: Vnd::whole_u64(amount)?,
+        cap_applied,
+        cap_binds_above: match cap_binds_above {
+            Some(q) => Some(Vnd::whole_u64(q)?),
+            None => None,
+        },
+        effective_cap: Vnd::whole_u64(effective)?,
+    })
+}
+
+/// [`capped`] in decimals.
+fn capped_decimal(rate: Rate, cost: Vnd, cap: Vnd, multiplier: Decimal) -> Figures {
     let effective = cap.as_decimal().checked_mul(multiplier).unwrap_or(Decimal::MAX);
     let effective_cap = Vnd::from_decimal_toward_zero(effective).unwrap_or(Vnd::from_const(crate::MAX_VND));
     let share = rate.of(cost);
@@ -97,12 +134,8 @@ fn rate_and_cap(ctx: &Ctx<'_>, src: Source, line: Line) -> R<RateCap> {
             Source::Layer(_) => (None, None),
         });
     };
-    let value = machinery
-        .value
-        .as_decimal()
-        .checked_mul(factor.value)
-        .and_then(|d| Vnd::from_decimal_toward_zero(d).ok())
-        .ok_or_else(|| RulesError::BadPack { id: factor.param.id().to_owned() })?;
+    let value =
+        machinery.value.times(factor.value).map_err(|_| RulesError::BadPack { id: factor.param.id().to_owned() })?;
     let cap = Used {
         param: ParamId::TechnologyLineCap,
         value,
@@ -189,7 +222,7 @@ fn training_references(ctx: &Ctx<'_>) -> R<Vec<Reference>> {
     let per_vnd = Piece::Vnd(per.value);
     let (amount, vi, en) = match learners {
         Some(n) => (
-            Vnd::from_decimal_toward_zero(per.value.as_decimal() * Decimal::from(n)).ok(),
+            per.value.times(Decimal::from(n)).ok(),
             cat(&[
                 S("Giá trị tham chiếu khóa học miễn phí: "),
                 per_vnd,
@@ -357,8 +390,9 @@ fn training_per_learner(ctx: &Ctx<'_>, mut out: SupportResult, per: Used<Vnd>, s
         out.basis = Basis::NeedCost;
         return Ok(out);
     };
-    let total = Vnd::from_decimal_toward_zero(per.value.as_decimal() * Decimal::from(n)).map_err(|_| {
-        RulesError::InvalidInput { field: "lines.training.learners".into(), message: "quá lớn / too large".into() }
+    let total = per.value.times(Decimal::from(n)).map_err(|_| RulesError::InvalidInput {
+        field: "lines.training.learners".into(),
+        message: "quá lớn / too large".into(),
     })?;
     let cap = match src {
         Source::Layer(l) => ctx.p.layer::<Vnd>(l, ParamId::TrainingCap)?,
@@ -406,6 +440,23 @@ mod tests {
     }
 
     #[test]
+    fn times_is_the_decimal_product_toward_zero() {
+        let factors = ["0", "1", "1.5", "1.05", "2.25", "0.333333", "1.0000001", "30", "1000000.5"];
+        let amounts = [0, 1, 7, 999, 300_000_000, 3_333_333_334, 999_999_999_999_999, crate::MAX_VND];
+        for f in factors {
+            let f: Decimal = f.parse().unwrap();
+            for a in amounts {
+                let v = Vnd::from_const(a);
+                let d = v
+                    .as_decimal()
+                    .checked_mul(f)
+                    .map_or(Err(crate::MoneyError::TooLarge), Vnd::from_decimal_toward_zero);
+                assert_eq!(v.times(f), d, "{a} × {f}");
+            }
+        }
+    }
+
+    #[test]
     fn machinery_example() {
         let f = capped(rate("0.5"), Vnd::from_const(700_000_000), Vnd::from_const(300_000_000), Decimal::ONE);
         assert_eq!(f.amount, Vnd::from_const(300_000_000));
@@ -437,6 +488,43 @@ mod tests {
         assert_eq!(f.amount, Vnd::from_const(12_000_000), "never more than the cost");
         let f = capped(rate("0.5"), Vnd::from_const(2_000_000_000), Vnd::from_const(300_000_000), m);
         assert_eq!(f.amount, Vnd::from_const(450_000_000));
+    }
+
+    fn m15() -> Decimal {
+        "1.5".parse().unwrap()
+    }
+
+    #[test]
+    fn whole_numbers_give_the_decimal_figures() {
+        let rates = ["0", "0.3", "0.5", "0.35", "0.7", "1", "0.333333", "0.000001"];
+        let mults = ["1", "1.5", "1.2", "2", "1.000001", "1000000"];
+        let amounts =
+            [0, 1, 7, 999, 1_000_001, 12_000_000, 300_000_000, 3_333_333_334, 999_999_999_999_999, crate::MAX_VND];
+        let mut fast = 0;
+        for r in rates {
+            for m in mults {
+                let m: Decimal = m.parse().unwrap();
+                for cost in amounts {
+                    for cap in amounts {
+                        let (cost, cap) = (Vnd::from_const(cost), Vnd::from_const(cap));
+                        match capped_whole(rate(r), cost, cap, m) {
+                            Some(whole) => {
+                                assert_eq!(whole, capped_decimal(rate(r), cost, cap, m), "{r} {m} {cost} {cap}");
+                                fast += 1;
+                            }
+                            None => assert_eq!(capped(rate(r), cost, cap, m), capped_decimal(rate(r), cost, cap, m)),
+                        }
+                    }
+                }
+            }
+        }
+        // The pack's figures (rates of two decimals, factors like 1.5, caps of billions) take
+        // the whole-number path.
+        assert!(fast > 3000, "{fast}");
+        let pack_like = capped_whole(rate("0.5"), Vnd::from_const(700_000_000), Vnd::from_const(300_000_000), m15());
+        assert!(pack_like.is_some());
+        let fine: Decimal = "0.12345678".parse().unwrap();
+        assert!(capped_whole(rate("0.5"), Vnd::ZERO, Vnd::ZERO, fine).is_none());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use time::Date;
 
-use crate::pack::{Commune, Layer, Province};
+use crate::pack::{Commune, Layer, Province, Sector};
 use crate::params::Params;
 use crate::{Application, CriterionResult, Line, ParamId, RulePack, RulesError, Status, Text, Used};
 
@@ -28,22 +28,27 @@ impl Lines {
         Lines { items, len }
     }
 
+    #[inline]
     pub(crate) fn as_slice(&self) -> &[Line] {
         &self.items[..self.len]
     }
 
+    #[inline]
     pub(crate) fn iter(&self) -> impl Iterator<Item = Line> + '_ {
         self.as_slice().iter().copied()
     }
 
+    #[inline]
     pub(crate) fn contains(&self, line: Line) -> bool {
         self.as_slice().contains(&line)
     }
 
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         self.len
     }
 
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -65,6 +70,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) commune: Option<&'static Commune>,
     /// Its province.
     pub(crate) province: Option<&'static Province>,
+    /// The sector answered, as the pack lists it (looked up once).
+    pub(crate) sector: Option<&'static Sector>,
     /// `location.test` on `as_of` (`"2012"` or `"2025"`).
     pub(crate) location_test: Used<&'static str>,
     /// A priority area or sector fact holds (TTLT 26/2014 Art. 6 cl. 2 point t: priority

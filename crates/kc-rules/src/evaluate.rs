@@ -33,7 +33,9 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
         .ok_or_else(|| RulesError::BadPack { id: ParamId::LocationTest.id().to_owned() })?;
     let commune = app.location.commune_code.and_then(|c| pack.commune(c));
     let province = commune.and_then(|c| pack.province(c.province_code));
-    let ctx = Ctx { pack, p, app, as_of, lines: Lines::of(app), commune, province, location_test, priority: false };
+    let sector = app.sector.as_deref().and_then(|s| pack.sector(s));
+    let ctx =
+        Ctx { pack, p, app, as_of, lines: Lines::of(app), commune, province, sector, location_test, priority: false };
     amount::check_rounding(&ctx)?;
 
     let mut crits: Vec<CriterionResult> = Vec::with_capacity(9);
@@ -95,16 +97,18 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
 /// when the subject is an enterprise (domain §9).
 fn papers(ctx: &Ctx<'_>) -> Vec<PaperRef> {
     let enterprise = ctx.app.subject == Some(Subject::Enterprise);
-    ctx.pack
-        .papers
-        .iter()
-        .filter(|p| p.lines.is_empty() || p.lines.iter().any(|l| ctx.lines.contains(*l)))
-        .filter(|p| !p.enterprises_only || enterprise)
-        .map(|p| PaperRef {
-            id: Cow::Borrowed(&p.id),
-            label: Text::new(p.label_vi.as_str(), p.label_en.as_str()),
-            citation: p.citation.borrowed(),
-            confidence: p.confidence,
-        })
-        .collect()
+    let asked = ctx.lines.iter().fold(0u32, |m, l| m | 1 << l as u32);
+    let wanted = |p: &&'static crate::pack::Paper| {
+        (p.lines.is_empty() || p.lines.iter().any(|l| asked & 1 << *l as u32 != 0))
+            && (!p.enterprises_only || enterprise)
+    };
+    // Counted first: one allocation of the right size.
+    let mut out = Vec::with_capacity(ctx.pack.papers.iter().filter(wanted).count());
+    out.extend(ctx.pack.papers.iter().filter(wanted).map(|p| PaperRef {
+        id: Cow::Borrowed(&p.id),
+        label: Text::new(p.label_vi.as_str(), p.label_en.as_str()),
+        citation: p.citation.borrowed(),
+        confidence: p.confidence,
+    }));
+    out
 }

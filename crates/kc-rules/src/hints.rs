@@ -4,10 +4,11 @@ use rust_decimal::Decimal;
 
 use crate::context::Ctx;
 use crate::pack::SectorCondition;
+use crate::resolved::decimal_key;
 use crate::text::{Piece, cat};
 use crate::{
     Basis, CriterionId, CriterionResult, Fund, Hint, HintId, Line, ParamId, RulesError, Status, Subject, SupportResult,
-    Text, Vnd,
+    Text,
 };
 
 /// The hints of a decision.
@@ -28,9 +29,8 @@ pub(crate) fn hints(
         let cap_value = s.amount.filter(|_| s.cap_applied).unwrap_or(cap.value);
         if s.cap_applied {
             use Piece::{S, Vnd as V};
-            out.push(Hint {
-                id: HintId::CapBinds,
-                text: Text::new(
+            let make = || {
+                Text::new(
                     cat(&[
                         S("Chi phí trên "),
                         V(above),
@@ -53,10 +53,25 @@ pub(crate) fn hints(
                         V(cap_value),
                         S(" cap binds."),
                     ]),
-                ),
-            });
+                )
+            };
+            let source = match &s.layer {
+                None => None,
+                Some(id) => match ctx.pack.layers.iter().position(|l| l.id == **id) {
+                    Some(i) => Some(i),
+                    None => {
+                        out.push(Hint { id: HintId::CapBinds, text: make() });
+                        continue;
+                    }
+                },
+            };
+            let text = match ctx.p.period.cap_binds(ctx.pack, source, s.line, ctx.priority) {
+                Some(slot) => slot.text((above.to_u64().into(), cap_value.to_u64().into()), &make),
+                None => make(),
+            };
+            out.push(Hint { id: HintId::CapBinds, text });
         } else if let Some(amount) = s.amount {
-            let top = Vnd::from_decimal_toward_zero(cap.value.as_decimal() * s.multiplier.value).unwrap_or(cap.value);
+            let top = cap.value.times(s.multiplier.value).unwrap_or(cap.value);
             use Piece::{S, Vnd as V};
             out.push(Hint {
                 id: HintId::CapRoom,
@@ -94,11 +109,10 @@ pub(crate) fn hints(
             && let Some(f) = ctx.p.opt::<Decimal>(ParamId::TechnologyLineCapMultiplier)?
             && f.value > Decimal::ONE
         {
-            let line_cap = Vnd::from_decimal_toward_zero(cap.value.as_decimal() * f.value).unwrap_or(cap.value);
+            let line_cap = cap.value.times(f.value).unwrap_or(cap.value);
             use Piece::{FactorEn, FactorVi, S, Vnd as V};
-            out.push(Hint {
-                id: HintId::TechnologyLineCap,
-                text: Text::new(
+            let make = || {
+                Text::new(
                     cat(&[
                         S("Nếu máy móc tạo thành một dây chuyền công nghệ, mức tối đa là "),
                         FactorVi(f.value),
@@ -113,8 +127,11 @@ pub(crate) fn hints(
                         V(line_cap),
                         S("."),
                     ]),
-                ),
-            });
+                )
+            };
+            let text =
+                ctx.p.period.texts.technology_line_cap.text((decimal_key(f.value), line_cap.to_u64().into()), &make);
+            out.push(Hint { id: HintId::TechnologyLineCap, text });
         }
     }
     if ctx.test_2025() && ctx.city_ward() && app.location.craft_village != Some(true) {
@@ -146,7 +163,7 @@ pub(crate) fn hints(
             ),
         });
     }
-    let sector = app.sector.as_deref().and_then(|s| ctx.pack.sector(s));
+    let sector = ctx.sector;
     if sector.is_some_and(|s| !s.eligible) {
         out.push(Hint {
             id: HintId::SectorExcluded,

@@ -25,6 +25,7 @@ pub mod pack;
 mod params;
 mod priorities;
 mod questions;
+mod resolved;
 #[cfg(test)]
 mod tests;
 mod text;

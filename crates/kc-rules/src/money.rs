@@ -68,7 +68,22 @@ impl Vnd {
 
     /// Rounds a decimal amount to whole đồng toward zero and checks its range.
     pub fn from_decimal_toward_zero(value: Decimal) -> Result<Vnd, MoneyError> {
-        Vnd::try_from(value.round_dp_with_strategy(0, RoundingStrategy::ToZero))
+        let whole = if value.scale() == 0 { value } else { value.round_dp_with_strategy(0, RoundingStrategy::ToZero) };
+        Vnd::whole(whole)
+    }
+
+    /// A decimal of scale 0 (a whole number) as an amount, range checked.
+    fn whole(d: Decimal) -> Result<Vnd, MoneyError> {
+        if d.is_zero() {
+            return Ok(Vnd::ZERO);
+        }
+        if d.is_sign_negative() {
+            return Err(MoneyError::Negative);
+        }
+        if d.mantissa() > i128::from(MAX_VND) {
+            return Err(MoneyError::TooLarge);
+        }
+        Ok(Vnd(d))
     }
 
     /// Parses digits only (`"300000000"`); see the widget for Vietnamese-style entry.
@@ -108,6 +123,9 @@ impl TryFrom<Decimal> for Vnd {
         if value.is_sign_negative() && !value.is_zero() {
             return Err(MoneyError::Negative);
         }
+        if value.scale() == 0 {
+            return Vnd::whole(value);
+        }
         if !value.fract().is_zero() {
             return Err(MoneyError::Fraction);
         }
@@ -141,17 +159,38 @@ fn grouped(mut n: u64, buf: &mut [u8; 27]) -> usize {
 impl Vnd {
     /// Appends `300.000.000 đ` to `out` (for texts built piece by piece).
     pub(crate) fn push_to(self, out: &mut String) {
-        let mut buf = [0u8; 27];
-        let at = grouped(self.to_i64().unsigned_abs(), &mut buf);
-        out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
+        crate::text::push_grouped(out, self.to_u64(), Some('.'));
         out.push_str(" đ");
     }
 
     /// The length in bytes of `300.000.000 đ`.
     pub(crate) fn text_len(self) -> usize {
-        let n = self.to_i64().unsigned_abs();
-        let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
+        let digits = crate::text::digits(self.to_u64());
         digits + (digits - 1) / 3 + " đ".len()
+    }
+
+    /// `self × factor` rounded toward zero to whole đồng and range checked, as
+    /// `from_decimal_toward_zero(self × factor)`; in 64-bit integers when the factor has at
+    /// most 6 decimals (caps times multipliers, norms times learners).
+    pub(crate) fn times(self, factor: Decimal) -> Result<Vnd, MoneyError> {
+        if factor.scale() <= 6
+            && !factor.is_sign_negative()
+            && let Ok(m) = u64::try_from(factor.mantissa())
+            && let Some(p) = self.to_u64().checked_mul(m)
+        {
+            return Vnd::whole_u64(p / 10u64.pow(factor.scale())).ok_or(MoneyError::TooLarge);
+        }
+        self.0.checked_mul(factor).map_or(Err(MoneyError::TooLarge), Vnd::from_decimal_toward_zero)
+    }
+
+    /// Whole đồng as an amount, range checked.
+    pub(crate) fn whole_u64(n: u64) -> Option<Vnd> {
+        (n <= MAX_VND.unsigned_abs()).then(|| Vnd(Decimal::from(n)))
+    }
+
+    /// The amount as `u64` đồng (the mantissa: a `Vnd` has scale 0 and is not negative).
+    pub(crate) fn to_u64(self) -> u64 {
+        u64::try_from(self.0.mantissa()).unwrap_or(0)
     }
 }
 

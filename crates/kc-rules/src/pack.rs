@@ -91,7 +91,7 @@ pub struct Value {
 /// A value parsed once (the pack is read far more often than it is built). Two packs are
 /// equal whether or not their values were parsed yet.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Parsed(OnceLock<Option<Typed>>);
+pub(crate) struct Parsed(OnceLock<Option<Typed>>, OnceLock<String>);
 
 impl PartialEq for Parsed {
     fn eq(&self, _: &Parsed) -> bool {
@@ -135,6 +135,18 @@ impl Value {
     /// The value as `kind`, parsed on first use; `None` if it does not parse.
     pub(crate) fn typed(&self, kind: Kind) -> Option<Typed> {
         *self.parsed.0.get_or_init(|| Typed::parse(kind, &self.value))
+    }
+
+    /// The value as a decision shows it (`50.000.000.000 đ`, `100`), written on first use;
+    /// `None` for kinds shown otherwise.
+    pub(crate) fn shown(&'static self, kind: Kind) -> Option<&'static str> {
+        use crate::text::{Piece, cat};
+        let piece = match self.typed(kind)? {
+            Typed::Vnd(v) => Piece::Vnd(v),
+            Typed::Count(n) => Piece::N(n),
+            _ => return None,
+        };
+        Some(self.parsed.1.get_or_init(|| cat(&[piece])))
     }
 
     /// A value made in code (a candidate pack in a test or a tool; packs are otherwise read
@@ -325,9 +337,26 @@ pub struct RulePack {
     pub sectors: Vec<Sector>,
     /// Papers to prepare.
     pub papers: Vec<Paper>,
+    /// The pack resolved per period and the texts that follow from it alone, filled on first
+    /// use (never serialised; a clone starts empty).
+    #[serde(skip)]
+    pub(crate) resolved: crate::resolved::Resolved,
 }
 
 impl RulePack {
+    /// A pack from its parts (the id is the caller's: `kc-rulepack`'s build computes it).
+    pub fn new(
+        id: String,
+        params: BTreeMap<ParamId, Param>,
+        layers: Vec<Layer>,
+        provinces: Vec<Province>,
+        communes: Vec<Commune>,
+        sectors: Vec<Sector>,
+        papers: Vec<Paper>,
+    ) -> RulePack {
+        RulePack { id, params, layers, provinces, communes, sectors, papers, resolved: Default::default() }
+    }
+
     /// A national parameter by id.
     pub fn param(&self, id: ParamId) -> Option<&Param> {
         self.params.get(&id)

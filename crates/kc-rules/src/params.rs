@@ -9,7 +9,8 @@
 use rust_decimal::Decimal;
 use time::Date;
 
-use crate::pack::{Layer, Param, Typed};
+use crate::pack::{Layer, Param, Typed, Value};
+use crate::resolved::{Period, Resolved};
 use crate::{ParamId, Rate, RulePack, RulesError, Used, Vnd};
 
 /// The national parameters the engine reads. The rule-pack data tests check that each one
@@ -114,41 +115,55 @@ impl FromValue for &'static str {
 
 /// One parameter's value on `date`, typed; its citation borrowed from the pack.
 pub(crate) fn typed<T: FromValue>(param: &'static Param, date: Date) -> Result<Option<Used<T>>, RulesError> {
-    let Some(v) = param.at(date) else {
-        return Ok(None);
-    };
+    param.at(date).map(|v| typed_value(param, v)).transpose()
+}
+
+/// One parameter value, typed; its citation borrowed from the pack.
+fn typed_value<T: FromValue>(param: &'static Param, v: &'static Value) -> Result<Used<T>, RulesError> {
     let value = v.typed(param.kind).and_then(|t| T::from_typed(t, &v.value)).ok_or_else(|| bad(param.id))?;
-    Ok(Some(Used { param: param.id, value, from: v.from, citation: v.citation.borrowed(), confidence: v.confidence }))
+    Ok(Used { param: param.id, value, from: v.from, citation: v.citation.borrowed(), confidence: v.confidence })
 }
 
 /// Look-ups of national and layer parameters on one date.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub(crate) struct Params {
-    /// The pack.
-    pub(crate) pack: &'static RulePack,
     /// The date rules are taken at.
     pub(crate) as_of: Date,
+    /// The pack on that date (national values in force, memoised texts).
+    pub(crate) period: &'static Period,
 }
 
 impl Params {
-    /// Makes the look-up.
+    /// Makes the look-up (the pack is resolved for the date once, see [`crate::resolved`]).
     pub(crate) fn new(pack: &'static RulePack, as_of: Date) -> Params {
-        Params { pack, as_of }
+        Params { as_of, period: Resolved::period(pack, as_of) }
     }
 
     /// A national parameter the engine needs: `BadPack` if the pack lacks it or its value
     /// does not parse; `None` if it has no value yet on the date.
     pub(crate) fn need<T: FromValue>(&self, id: ParamId) -> Result<Option<Used<T>>, RulesError> {
-        let param = self.pack.param(id).ok_or_else(|| bad(id))?;
-        typed(param, self.as_of)
+        match self.period.national(id) {
+            (None, _) => Err(bad(id)),
+            (Some(_), None) => Ok(None),
+            (Some(p), Some(v)) => typed_value(p, v).map(Some),
+        }
+    }
+
+    /// The national value of `id` in force as a decision shows it, written once per value
+    /// ([`Value::shown`]).
+    pub(crate) fn shown(&self, id: ParamId) -> Option<&'static str> {
+        match self.period.national(id) {
+            (Some(p), Some(v)) => v.shown(p.kind),
+            _ => None,
+        }
     }
 
     /// A national parameter that may be absent from the pack (e.g. a line with no national
     /// value at all): `None` when absent or without a value on the date.
     pub(crate) fn opt<T: FromValue>(&self, id: ParamId) -> Result<Option<Used<T>>, RulesError> {
-        match self.pack.param(id) {
-            None => Ok(None),
-            Some(p) => typed(p, self.as_of),
+        match self.period.national(id) {
+            (Some(p), Some(v)) => typed_value(p, v).map(Some),
+            _ => Ok(None),
         }
     }
 

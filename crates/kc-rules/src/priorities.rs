@@ -2,6 +2,7 @@
 //! They never change eligibility; a dated multiplier may reward the area and sector ones.
 
 use crate::context::Ctx;
+use crate::resolved::key;
 use crate::text::{Piece, cat};
 use crate::{Citation, Confidence, ParamId, PriorityFact, PriorityId, RulesError, Status, Text};
 
@@ -68,7 +69,7 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
             out.push(fact(id, yes(answer), reason, u.citation, u.confidence));
         }
     }
-    let sector = a.sector.as_deref().and_then(|s| ctx.pack.sector(s));
+    let sector = ctx.sector;
     out.push(fact(
         PriorityId::PrioritySector,
         sector.map_or(Status::Unknown, |s| yes(Some(s.priority))),
@@ -103,19 +104,23 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
         let status =
             a.priority.local_materials_percent.map_or(Status::Unknown, |p| yes(Some(u32::from(p) > limit.value)));
         let n = Piece::N(limit.value);
-        let reason = Text::new(
-            cat(&[Piece::S("Nguyên liệu chính tại chỗ trên "), n, Piece::S(" % giá trị đầu vào")]),
-            cat(&[Piece::S("Main inputs from the same province above "), n, Piece::S(" % of input value")]),
-        );
+        let reason = ctx.p.period.texts.local_materials.text(key(limit.value.into()), &|| {
+            Text::new(
+                cat(&[Piece::S("Nguyên liệu chính tại chỗ trên "), n, Piece::S(" % giá trị đầu vào")]),
+                cat(&[Piece::S("Main inputs from the same province above "), n, Piece::S(" % of input value")]),
+            )
+        });
         out.push(fact(PriorityId::LocalMaterials, status, reason, limit.citation, limit.confidence));
     }
     if let Some(limit) = ctx.p.need::<u32>(ParamId::LabourIntensiveWorkers)? {
         let status = a.priority.workers.map_or(Status::Unknown, |w| yes(Some(w >= limit.value)));
         let n = Piece::N(limit.value);
-        let reason = Text::new(
-            cat(&[Piece::S("Sử dụng từ "), n, Piece::S(" lao động trở lên")]),
-            cat(&[Piece::S("Employs "), n, Piece::S(" workers or more")]),
-        );
+        let reason = ctx.p.period.texts.labour_intensive.text(key(limit.value.into()), &|| {
+            Text::new(
+                cat(&[Piece::S("Sử dụng từ "), n, Piece::S(" lao động trở lên")]),
+                cat(&[Piece::S("Employs "), n, Piece::S(" workers or more")]),
+            )
+        });
         out.push(fact(PriorityId::LabourIntensive, status, reason, limit.citation, limit.confidence));
     }
     Ok(out)

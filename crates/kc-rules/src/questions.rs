@@ -157,7 +157,7 @@ pub(crate) fn missing(
 
     let sector = Some(CriterionId::Sector);
     ask(QuestionId::Sector, sector, app.sector.is_none());
-    let cond = app.sector.as_deref().and_then(|s| ctx.pack.sector(s)).and_then(|s| s.condition);
+    let cond = ctx.sector.and_then(|s| s.condition);
     ask(
         QuestionId::FiredClayManualKiln,
         sector,

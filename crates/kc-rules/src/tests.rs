@@ -100,6 +100,7 @@ fn owned_pack(rate: &str, cap: &str) -> RulePack {
             confidence: Confidence::V,
         }],
         papers: Vec::new(),
+        resolved: Default::default(),
     }
 }
 
@@ -245,5 +246,43 @@ proptest! {
         let json = serde_json::to_string(&a).unwrap();
         let back: Application = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back, a);
+    }
+}
+
+/// Texts memoised per period (`resolved.rs`) are the texts each date's values build: a
+/// threshold that changes on a date, cap hints with and without the uplift, evaluations in
+/// any order, and a clone of the pack (its cache starts empty) all agree with a fresh pack.
+#[test]
+fn memoised_texts_follow_the_date_and_the_figures() {
+    let later = date!(2020 - 01 - 01);
+    let with_change = || {
+        let mut p = owned_pack("0.5", "300000000");
+        p.params.insert(
+            ParamId::LocalMaterialsPercent,
+            param(ParamId::LocalMaterialsPercent, Kind::Count, &[(START, "50"), (later, "60")]),
+        );
+        p
+    };
+    let pack: &'static RulePack = Box::leak(Box::new(with_change()));
+    let reason = |d: &Decision| {
+        d.priorities.iter().find(|f| f.id == crate::PriorityId::LocalMaterials).map(|f| f.reason.vi.to_string())
+    };
+    let early = date!(2015 - 01 - 01);
+    let cases = [
+        (early, Some(false), "trên 50 %"),
+        (TODAY, Some(false), "trên 60 %"),
+        (early, Some(true), "trên 50 %"),
+        (TODAY, Some(true), "trên 60 %"),
+    ];
+    for round in 0..2 {
+        for (on, difficult, words) in cases {
+            let a = app(Vnd::from_const(900_000_000), difficult);
+            let d = evaluate(pack, &a, on).unwrap();
+            assert!(reason(&d).is_some_and(|r| r.contains(words)), "round {round} {on}: {:?}", reason(&d));
+            let fresh: &'static RulePack = Box::leak(Box::new(with_change()));
+            assert_eq!(d, evaluate(fresh, &a, on).unwrap(), "round {round} {on} {difficult:?}");
+            let copy: &'static RulePack = Box::leak(Box::new(pack.clone()));
+            assert_eq!(d, evaluate(copy, &a, on).unwrap());
+        }
     }
 }

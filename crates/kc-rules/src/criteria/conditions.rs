@@ -13,7 +13,8 @@ struct Condition {
     reasons: [Text; 3],
 }
 
-const CONDITIONS: [Condition; 4] = [
+/// A `static`, not a `const`: a `const` of texts would be built and dropped on every use.
+static CONDITIONS: [Condition; 4] = [
     Condition {
         id: CriterionId::EquipmentNew,
         switch: ParamId::EquipmentNew,

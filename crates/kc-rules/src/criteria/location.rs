@@ -3,6 +3,8 @@ use time::{Date, Month};
 use super::{Applies, R, applies, cite, cmp, result, rural_line, yes_no};
 use crate::context::Ctx;
 use crate::iso_date;
+use crate::pack::{Commune, Province};
+use crate::resolved::{Resolved, key};
 use crate::text::{Piece::S, cat};
 use crate::{
     CommuneKind, Comparison, CriterionId, CriterionResult, OldUnit, ParamId, ProvinceKind, QuestionId, RulesError,
@@ -43,30 +45,15 @@ fn test_2025(ctx: &Ctx<'_>, lines: &Applies) -> R<CriterionResult> {
         return Ok(result(ctx, id, lines, Status::Unknown, reason, compared, src));
     };
     let (c_name, p_name) = (c.name.as_str(), p.name.as_str());
-    let unit = cmp(QuestionId::CommuneCode, cat(&[S(c_name), S(", "), S(p_name)]), "∈", "xã, đặc khu; phường của tỉnh");
+    // The commune's texts follow from the pack alone: written once per commune.
+    let slots = Resolved::place(ctx.pack, c.code);
+    let unit_text = || Text::new(cat(&[S(c_name), S(", "), S(p_name)]), "");
+    let unit_text = slots.map_or_else(unit_text, |(u, _)| u.text(key(0), &unit_text)).vi;
+    let unit = cmp(QuestionId::CommuneCode, unit_text, "∈", "xã, đặc khu; phường của tỉnh");
     let city = p.kind == ProvinceKind::ThanhPhoTrucThuocTrungUong;
+    let met = || slots.map_or_else(|| met_reason(c, p), |(_, r)| r.text(key(0), &|| met_reason(c, p)));
     let (status, reason, compared) = match (c.kind, city) {
-        (CommuneKind::Xa | CommuneKind::DacKhu, _) => (
-            Status::Met,
-            Text::new(
-                cat(&[S(c_name), S(" thuộc "), S(p_name), S(": đạt tiêu chí địa bàn.")]),
-                cat(&[S(c_name), S(" in "), S(p_name), S(": the location test is met.")]),
-            ),
-            vec![unit],
-        ),
-        (CommuneKind::Phuong, false) => (
-            Status::Met,
-            Text::new(
-                cat(&[S(c_name), S(" thuộc tỉnh "), S(p_name), S(": phường của tỉnh đạt tiêu chí địa bàn.")]),
-                cat(&[
-                    S(c_name),
-                    S(" in the province "),
-                    S(p_name),
-                    S(": a ward of a province meets the location test."),
-                ]),
-            ),
-            vec![unit],
-        ),
+        (CommuneKind::Xa | CommuneKind::DacKhu, _) | (CommuneKind::Phuong, false) => (Status::Met, met(), vec![unit]),
         (CommuneKind::Phuong, true) => match loc.craft_village {
             Some(false) => (
                 Status::NotMet,
@@ -99,6 +86,22 @@ fn test_2025(ctx: &Ctx<'_>, lines: &Applies) -> R<CriterionResult> {
         },
     };
     Ok(result(ctx, id, lines, status, reason, compared, src))
+}
+
+/// Why a xã or đặc khu, or a ward of a tỉnh, meets the 2025 test.
+fn met_reason(c: &Commune, p: &Province) -> Text {
+    let (c_name, p_name) = (c.name.as_str(), p.name.as_str());
+    if c.kind == CommuneKind::Phuong {
+        Text::new(
+            cat(&[S(c_name), S(" thuộc tỉnh "), S(p_name), S(": phường của tỉnh đạt tiêu chí địa bàn.")]),
+            cat(&[S(c_name), S(" in the province "), S(p_name), S(": a ward of a province meets the location test.")]),
+        )
+    } else {
+        Text::new(
+            cat(&[S(c_name), S(" thuộc "), S(p_name), S(": đạt tiêu chí địa bàn.")]),
+            cat(&[S(c_name), S(" in "), S(p_name), S(": the location test is met.")]),
+        )
+    }
 }
 
 /// The places the 2012 test accepts, in words, with the grade-1 ward window from the pack.

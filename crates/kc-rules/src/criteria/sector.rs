@@ -1,6 +1,7 @@
 use super::{R, applies, cmp, result, yes_no};
 use crate::context::Ctx;
 use crate::pack::SectorCondition;
+use crate::resolved::{Resolved, key};
 use crate::text::{Piece::S, cat};
 use crate::{Citation, Confidence, CriterionId, CriterionResult, QuestionId, Status, Text, iso_date};
 
@@ -16,7 +17,7 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
         return Ok(None);
     };
     let id = CriterionId::Sector;
-    let Some(s) = ctx.app.sector.as_deref().and_then(|id| ctx.pack.sector(id)) else {
+    let Some(s) = ctx.sector else {
         let reason = Text::fixed("Chưa chọn ngành, nghề sản xuất.", "The production sector is not answered yet.");
         let src = (Citation::fixed("Nghị định 45/2012/NĐ-CP", "Điều 5 khoản 1"), Confidence::V);
         let compared = vec![cmp(QuestionId::Sector, "?", "∈", LIST)];
@@ -45,13 +46,17 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
         )
     } else {
         match s.condition {
-            None => (
-                Status::Met,
-                Text::new(
-                    cat(&[S(&s.label_vi), S(": thuộc danh mục ngành, nghề khuyến công.")]),
-                    cat(&[S(&s.label_en), S(": in the eligible sector list.")]),
-                ),
-            ),
+            None => {
+                let make = || {
+                    Text::new(
+                        cat(&[S(&s.label_vi), S(": thuộc danh mục ngành, nghề khuyến công.")]),
+                        cat(&[S(&s.label_en), S(": in the eligible sector list.")]),
+                    )
+                };
+                let index = ctx.pack.sectors.iter().position(|x| std::ptr::eq(x, s));
+                let slot = index.and_then(|i| Resolved::sector(ctx.pack, i));
+                (Status::Met, slot.map_or_else(make, |slot| slot.text(key(0), &make)))
+            }
             Some(SectorCondition::NoManualOrRingKiln) => {
                 let kiln = ctx.app.fired_clay_manual_kiln;
                 compared.push(cmp(QuestionId::FiredClayManualKiln, yes_no(kiln), "=", "không"));

@@ -8,8 +8,9 @@ use crate::{
     Vnd,
 };
 
-/// What the size criterion says of each class found, smallest first.
-const CLASSES: [Text; 3] = [
+/// What the size criterion says of each class found, smallest first (a `static`: a `const`
+/// array of texts would be built and dropped on every use).
+static CLASSES: [Text; 3] = [
     Text::fixed("Doanh nghiệp siêu nhỏ: thuộc doanh nghiệp nhỏ và vừa.", "A micro enterprise: an SME."),
     Text::fixed("Doanh nghiệp nhỏ: thuộc doanh nghiệp nhỏ và vừa.", "A small enterprise: an SME."),
     Text::fixed("Doanh nghiệp vừa: thuộc doanh nghiệp nhỏ và vừa.", "A medium enterprise: an SME."),
@@ -121,10 +122,15 @@ pub(crate) fn sme_size(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
     let vnd = |v: Vnd| Cow::Owned(cat(&[Piece::Vnd(v)]));
     let count = |n: u32| Cow::Owned(cat(&[Piece::N(n)]));
     let unanswered = || Cow::Borrowed("?");
+    // The limits are the pack's values: their texts are written once per value.
+    let (e, r, c) = (&shown.employees, &shown.revenue, &shown.capital);
+    let e_limit = ctx.p.shown(e.param).map_or_else(|| count(e.value), Cow::Borrowed);
+    let r_limit = ctx.p.shown(r.param).map_or_else(|| vnd(r.value), Cow::Borrowed);
+    let c_limit = ctx.p.shown(c.param).map_or_else(|| vnd(c.value), Cow::Borrowed);
     let compared = vec![
-        cmp(QuestionId::Employees, s.employees.map_or_else(unanswered, count), "≤", count(shown.employees.value)),
-        cmp(QuestionId::Revenue, s.revenue.map_or_else(unanswered, vnd), "≤", vnd(shown.revenue.value)),
-        cmp(QuestionId::Capital, s.capital.map_or_else(unanswered, vnd), "≤", vnd(shown.capital.value)),
+        cmp(QuestionId::Employees, s.employees.map_or_else(unanswered, count), "≤", e_limit),
+        cmp(QuestionId::Revenue, s.revenue.map_or_else(unanswered, vnd), "≤", r_limit),
+        cmp(QuestionId::Capital, s.capital.map_or_else(unanswered, vnd), "≤", c_limit),
     ];
     let conf = shown.employees.confidence.min(shown.revenue.confidence).min(shown.capital.confidence);
     let src = (shown.employees.citation.clone(), conf);

@@ -1,0 +1,210 @@
+//! The pack resolved for a date, once per pack and period (issue 11).
+//!
+//! A pack's values change only on the dates some value starts (its breakpoints). The first
+//! evaluation on a pack cuts its timeline at those dates into [`Period`]s, each holding the
+//! national value in force per parameter (an array indexed by [`ParamId`]), so a look-up is
+//! an index instead of a map search and a scan of the dated values. Texts with figures that
+//! follow from the pack alone (a priority fact's threshold, a cap hint) are written once per
+//! period into memo slots and borrowed by every decision after.
+//!
+//! The cache lives in the pack ([`RulePack`]'s skipped field, a `OnceLock`): no global state,
+//! no I/O; it is filled only through `&'static RulePack`, so what it borrows cannot move.
+//! A slot keeps the key it was written for and is used only when the key matches: a text
+//! from the cache is always the text the same figures would build.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use time::Date;
+
+use crate::pack::{Param, Value};
+use crate::{Decimal, Line, ParamId, RulePack, Text};
+
+/// The per-pack cache ([`RulePack`]'s `resolved` field). Empty until first used; a clone of
+/// a pack starts empty (the copy may be changed before it is used).
+///
+/// Few distinct cell types on purpose: each is code in the widget's WebAssembly.
+#[derive(Default)]
+pub(crate) struct Resolved {
+    periods: OnceLock<Box<[Period]>>,
+    /// The "in the sector list" reason of each sector of the pack, by position.
+    sectors: Slots,
+    /// The value compared for each commune of the pack (`Xã Mỹ Hiệp, Đồng Tháp` in `vi`), by
+    /// position.
+    units: Slots,
+    /// Why each commune meets the 2025 location test, by position (not for a ward of a
+    /// centrally-run city: a craft village decides).
+    places: Slots,
+}
+
+impl Clone for Resolved {
+    fn clone(&self) -> Resolved {
+        Resolved::default()
+    }
+}
+
+impl PartialEq for Resolved {
+    fn eq(&self, _: &Resolved) -> bool {
+        true
+    }
+}
+
+impl Eq for Resolved {}
+
+impl std::fmt::Debug for Resolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Resolved")
+    }
+}
+
+/// A national parameter on a period: the parameter (absent from the pack: `None`) and its
+/// value in force (none yet: `None`).
+pub(crate) type National = (Option<&'static Param>, Option<&'static Value>);
+
+/// The pack between two breakpoints.
+pub(crate) struct Period {
+    /// First day of the period (`Date::MIN` for the time before any value).
+    from: Date,
+    /// National parameters, by `ParamId as usize`.
+    national: [National; ParamId::COUNT],
+    /// Texts of this period.
+    pub(crate) texts: Texts,
+}
+
+/// Memo slots of the texts of one period.
+#[derive(Default)]
+pub(crate) struct Texts {
+    /// The local-materials priority fact (key: its threshold).
+    pub(crate) local_materials: Slot,
+    /// The labour-intensive priority fact (key: its threshold).
+    pub(crate) labour_intensive: Slot,
+    /// The technology-line cap hint (key: the factor and the line cap in đồng).
+    pub(crate) technology_line_cap: Slot,
+    /// The cap hints, by source × line × priority (key: the binding cost and the cap).
+    cap_binds: Slots,
+}
+
+/// What a memoised text was written for: the figures in it, exactly (a decimal by its
+/// representation: equal keys print the same).
+pub(crate) type Key = (u128, u128);
+
+/// One memoised text and the key it was written for (boxed: an empty slot is two words, and
+/// a pack has a slot per commune).
+#[derive(Default)]
+pub(crate) struct Slot(OnceLock<Box<(Key, Text)>>);
+
+/// Slots made on first use, `n` of them.
+#[derive(Default)]
+pub(crate) struct Slots(OnceLock<Box<[Slot]>>);
+
+impl Slots {
+    fn get(&'static self, n: usize, i: usize) -> Option<&'static Slot> {
+        self.0.get_or_init(|| (0..n).map(|_| Slot::default()).collect()).get(i)
+    }
+}
+
+impl Slot {
+    /// The text for `key`: borrowed from the slot when it holds that key; else `make()`,
+    /// kept when the slot is still empty.
+    /// (`make` is a trait object: one copy of this code in the widget, not one per text.)
+    pub(crate) fn text(&'static self, key: Key, make: &dyn Fn() -> Text) -> Text {
+        if let Some(kt) = self.0.get() {
+            return if kt.0 == key { kt.1.borrowed() } else { make() };
+        }
+        match self.0.set(Box::new((key, make()))) {
+            Ok(()) => self.0.get().map_or_else(|| Text::fixed("", ""), |kt| kt.1.borrowed()),
+            Err(kt) => kt.1,
+        }
+    }
+}
+
+/// A key of one whole figure.
+pub(crate) fn key(figure: u64) -> Key {
+    (u128::from(figure), 0)
+}
+
+/// A decimal as a key part.
+pub(crate) fn decimal_key(d: Decimal) -> u128 {
+    u128::from_le_bytes(d.serialize())
+}
+
+impl Text {
+    /// The same text, borrowing a text that lives for the program (no copy).
+    pub(crate) fn borrowed(&'static self) -> Text {
+        Text { vi: Cow::Borrowed(&self.vi), en: Cow::Borrowed(&self.en) }
+    }
+}
+
+impl Resolved {
+    /// The period of `pack` that holds `date`.
+    pub(crate) fn period(pack: &'static RulePack, date: Date) -> &'static Period {
+        let periods = pack.resolved.periods.get_or_init(|| periods(pack));
+        let i = periods.partition_point(|p| p.from <= date);
+        // `periods[0]` starts at `Date::MIN`, so `i >= 1`.
+        &periods[i.saturating_sub(1)]
+    }
+
+    /// The memo slot of the reason of sector number `index` of `pack`.
+    pub(crate) fn sector(pack: &'static RulePack, index: usize) -> Option<&'static Slot> {
+        pack.resolved.sectors.get(pack.sectors.len(), index)
+    }
+
+    /// The memo slots of commune `code` of `pack`: the value compared, and why it meets the
+    /// 2025 test.
+    pub(crate) fn place(pack: &'static RulePack, code: u32) -> Option<(&'static Slot, &'static Slot)> {
+        let i = pack.communes.binary_search_by_key(&code, |c| c.code).ok()?;
+        let n = pack.communes.len();
+        Some((pack.resolved.units.get(n, i)?, pack.resolved.places.get(n, i)?))
+    }
+}
+
+impl Period {
+    /// The national parameter `id` in this period.
+    pub(crate) fn national(&self, id: ParamId) -> National {
+        self.national[id as usize]
+    }
+
+    /// The memo slot of the cap hint of `line` from `source` (`None`: national, else the
+    /// position of the layer in the pack) with or without a priority fact.
+    pub(crate) fn cap_binds(
+        &'static self,
+        pack: &'static RulePack,
+        source: Option<usize>,
+        line: Line,
+        priority: bool,
+    ) -> Option<&'static Slot> {
+        let source = source.map_or(0, |i| i + 1);
+        let n = (pack.layers.len() + 1) * Line::COUNT * 2;
+        self.texts.cap_binds.get(n, (source * Line::COUNT + line as usize) * 2 + usize::from(priority))
+    }
+}
+
+/// Cuts the pack's timeline at every date a value (national or of a layer) or a sector starts.
+fn periods(pack: &'static RulePack) -> Box<[Period]> {
+    // Sorted and unique as they come (a few dozen dates: no sort code in the widget).
+    let mut dates = vec![Date::MIN];
+    let mut add = |d: Date| {
+        let i = dates.partition_point(|x| *x < d);
+        if dates.get(i) != Some(&d) {
+            dates.insert(i, d);
+        }
+    };
+    for p in pack.params.values().chain(pack.layers.iter().flat_map(|l| &l.params)) {
+        for v in &p.values {
+            add(v.from);
+        }
+    }
+    for s in &pack.sectors {
+        add(s.from);
+    }
+    let mut out = Vec::with_capacity(dates.len());
+    for from in dates {
+        let mut national: [National; ParamId::COUNT] = [(None, None); ParamId::COUNT];
+        for (slot, id) in national.iter_mut().zip(ParamId::ALL) {
+            let param = pack.param(id);
+            *slot = (param, param.and_then(|p| p.at(from)));
+        }
+        out.push(Period { from, national, texts: Texts::default() });
+    }
+    out.into_boxed_slice()
+}
