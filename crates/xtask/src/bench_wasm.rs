@@ -1,8 +1,9 @@
-//! `cargo xtask bench-wasm [--n N]`: times `kc_rules::evaluate` compiled to WebAssembly under
-//! Node and prints evaluations per second.
+//! `cargo xtask bench-wasm [--n N] [--widget]`: times `kc_rules::evaluate` compiled to
+//! WebAssembly under Node and prints evaluations per second.
 //!
 //! Builds `crates/kc-bench-wasm` (a tiny cdylib exporting `bench(n, full)`) for
-//! `wasm32-unknown-unknown` in release, runs `wasm-bindgen --target nodejs` on it, and runs a
+//! `wasm32-unknown-unknown` in release (`--widget`: in the widget's own `wasm-release` profile,
+//! the code the browser runs), runs `wasm-bindgen --target nodejs` on it, and runs a
 //! small script under `node` that times `bench` with `performance.now()` (warm-up first, best
 //! of 5 rounds). The same two applications are timed natively by
 //! `cargo bench -p kc-rulepack --bench evaluate`.
@@ -39,14 +40,16 @@ fn target_dir() -> PathBuf {
 
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     let mut n: u32 = 20_000;
+    let mut profile = "release";
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
+            "--widget" => profile = "wasm-release",
             "--n" => {
                 let v = it.next().ok_or_else(|| anyhow::anyhow!("--n needs a number"))?;
                 n = v.parse().map_err(|e| anyhow::anyhow!("--n {v}: {e}"))?;
             }
-            other => anyhow::bail!("usage: cargo xtask bench-wasm [--n N] (unknown argument {other})"),
+            other => anyhow::bail!("usage: cargo xtask bench-wasm [--n N] [--widget] (unknown argument {other})"),
         }
     }
     anyhow::ensure!(n > 0, "--n must be positive");
@@ -62,13 +65,15 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         "--lib",
         "--target",
         "wasm32-unknown-unknown",
-        "--release",
+        "--profile",
+        profile,
     ]))?;
     let target = target_dir();
-    let wasm = target.join("wasm32-unknown-unknown/release/kc_bench_wasm.wasm");
+    let wasm = target.join("wasm32-unknown-unknown").join(profile).join("kc_bench_wasm.wasm");
     anyhow::ensure!(wasm.exists(), "{} was not built", wasm.display());
 
-    let out = target.join("bench-wasm");
+    eprintln!("xtask bench-wasm: profile {profile}");
+    let out = target.join("bench-wasm").join(profile);
     std::fs::create_dir_all(&out)?;
     run_cmd(
         Command::new("wasm-bindgen").args(["--target", "nodejs", "--no-typescript", "--out-dir"]).arg(&out).arg(&wasm),
