@@ -254,7 +254,7 @@ pub async fn run_report(State(state): State<AppState>, s: Session, request: Requ
         report.evaluated,
         report.total.changed,
         province.map_or_else(|| "mọi tỉnh".to_owned(), province_name),
-        v.as_of.is_empty().then(|| "của kết quả đã lưu".to_owned()).unwrap_or_else(|| v.as_of.clone()),
+        if v.as_of.is_empty() { "của kết quả đã lưu" } else { &v.as_of },
     );
     if let Err(e) = store::audit(&s.db, &s.account.email, "impact_report", &candidate.id, &detail).await {
         return internal(e);
