@@ -6,8 +6,10 @@
 //! was told. When the server starts with another pack (`pack_file`), every application whose
 //! `server_pack_id` and `current_pack_id` both differ from the running pack's id is decided
 //! again, from its answers as they stand (the newest staff correction's, else the
-//! applicant's), at its stored `server_as_of` date, and the result goes into the `current_*`
-//! columns (migration `0302`). Rows decided under the running pack need nothing.
+//! applicant's), at its stored `server_as_of` date, and the result goes into
+//! `application_current`, one row per application beside it (migration `0302`; the
+//! applications' own rows are never written). Rows decided under the running pack need
+//! nothing.
 //!
 //! The pass runs in the background at start ([`spawn`]: serving does not wait), in batches
 //! by id, each batch evaluated off the async runtime and written in one statement; it is
@@ -106,7 +108,7 @@ pub fn spawn(store: Store, pack: &'static RulePack) -> watch::Receiver<Option<Co
 
 /// One whole pass: every application not yet decided under `pack`, in batches.
 ///
-/// Every row gets `current_pack_id`, `current_outcome`, `current_amount_*` and `current_at`;
+/// Every application gets `current_pack_id`, `current_outcome`, `current_amount_*` and `current_at`;
 /// the whole decision (`current_decision`, ~10 KB of JSON) only where it differs from the
 /// received one in the outcome or a fund's amount. Where it agrees, the received decision
 /// stands for it: writing 100,000 decisions that say the same thing again cost 40 s of disk
@@ -156,14 +158,14 @@ fn decide(pack: &'static RulePack, batch: &[Pending]) -> (Vec<Decided>, u64) {
 }
 
 async fn pending(db: &Db, pack_id: &str, after: i64, limit: i64) -> anyhow::Result<Vec<Pending>> {
-    let sql = "SELECT id, receipt_code, outcome, CAST(amount_national AS BIGINT) AS amount_national,
-                      CAST(amount_local AS BIGINT) AS amount_local, CAST(server_as_of AS TEXT) AS as_of_text,
+    let sql = "SELECT a.id, a.receipt_code, a.outcome, CAST(a.amount_national AS BIGINT) AS amount_national,
+                      CAST(a.amount_local AS BIGINT) AS amount_local, CAST(a.server_as_of AS TEXT) AS as_of_text,
                       CAST(COALESCE((SELECT v.answers FROM application_versions v
-                                     WHERE v.application_id = applications.id
-                                     ORDER BY v.version DESC LIMIT 1), answers) AS TEXT) AS answers_text
-               FROM applications
-               WHERE id > $1 AND server_pack_id <> $2 AND (current_pack_id IS NULL OR current_pack_id <> $2)
-               ORDER BY id LIMIT $3";
+                                     WHERE v.application_id = a.id
+                                     ORDER BY v.version DESC LIMIT 1), a.answers) AS TEXT) AS answers_text
+               FROM applications a LEFT JOIN application_current c ON c.application_id = a.id
+               WHERE a.id > $1 AND a.server_pack_id <> $2 AND (c.current_pack_id IS NULL OR c.current_pack_id <> $2)
+               ORDER BY a.id LIMIT $3";
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     read!(db, pool => {
         let rows = sqlx::query(sql).bind(after).bind(pack_id).bind(limit).fetch_all(pool).await
@@ -184,7 +186,7 @@ async fn pending(db: &Db, pack_id: &str, after: i64, limit: i64) -> anyhow::Resu
     })
 }
 
-/// Writes a batch in one statement; only the `current_*` columns change.
+/// Writes a batch in one statement, into `application_current` only.
 async fn write_current(db: &Db, pack_id: &str, decided: &[Decided], now: OffsetDateTime) -> anyhow::Result<u64> {
     if decided.is_empty() {
         return Ok(0);
@@ -195,15 +197,25 @@ async fn write_current(db: &Db, pack_id: &str, decided: &[Decided], now: OffsetD
         .collect();
     let rows = serde_json::Value::Array(rows).to_string();
     let sql = if db.is_postgres() {
-        "UPDATE applications SET current_pack_id = $1, current_decision = (j.value ->> 1)::jsonb,
-                current_outcome = j.value ->> 2, current_amount_national = (j.value ->> 3)::bigint,
-                current_amount_local = (j.value ->> 4)::bigint, current_at = $3::timestamptz
-         FROM jsonb_array_elements($2::jsonb) AS j(value) WHERE applications.id = (j.value ->> 0)::bigint"
+        "INSERT INTO application_current (application_id, current_pack_id, current_decision, current_outcome,
+                                          current_amount_national, current_amount_local, current_at)
+         SELECT (j.value ->> 0)::bigint, $1, (j.value ->> 1)::jsonb, j.value ->> 2, (j.value ->> 3)::bigint,
+                (j.value ->> 4)::bigint, $3::timestamptz
+         FROM jsonb_array_elements($2::jsonb) AS j(value)
+         ON CONFLICT (application_id) DO UPDATE SET current_pack_id = EXCLUDED.current_pack_id,
+             current_decision = EXCLUDED.current_decision, current_outcome = EXCLUDED.current_outcome,
+             current_amount_national = EXCLUDED.current_amount_national,
+             current_amount_local = EXCLUDED.current_amount_local, current_at = EXCLUDED.current_at"
     } else {
-        "UPDATE applications SET current_pack_id = $1, current_decision = j.value ->> 1,
-                current_outcome = j.value ->> 2, current_amount_national = j.value ->> 3,
-                current_amount_local = j.value ->> 4, current_at = $3
-         FROM json_each($2) AS j WHERE applications.id = j.value ->> 0"
+        // `WHERE true`: SQLite's parser needs it before an upsert's ON CONFLICT after a SELECT.
+        "INSERT INTO application_current (application_id, current_pack_id, current_decision, current_outcome,
+                                          current_amount_national, current_amount_local, current_at)
+         SELECT j.value ->> 0, $1, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, $3
+         FROM json_each($2) AS j WHERE true
+         ON CONFLICT (application_id) DO UPDATE SET current_pack_id = excluded.current_pack_id,
+             current_decision = excluded.current_decision, current_outcome = excluded.current_outcome,
+             current_amount_national = excluded.current_amount_national,
+             current_amount_local = excluded.current_amount_local, current_at = excluded.current_at"
     };
     let done = write!(db, pool => {
         sqlx::query(sql).bind(pack_id).bind(&rows).bind(ts(now)).execute(pool).await
@@ -256,13 +268,14 @@ impl Current {
 /// not yet adopted, or adopted under another pack since replaced.
 pub async fn current_of(db: &Db, receipt_code: &str, running: &str) -> anyhow::Result<Option<Current>> {
     let sql = format!(
-        "SELECT server_pack_id, CAST(server_as_of AS TEXT) AS as_of_text, outcome,
-                CAST(amount_national AS BIGINT) AS amount_national, CAST(amount_local AS BIGINT) AS amount_local,
-                current_pack_id, CAST(current_decision AS TEXT) AS current_decision_text, current_outcome,
-                CAST(current_amount_national AS BIGINT) AS current_amount_national,
-                CAST(current_amount_local AS BIGINT) AS current_amount_local, {} AS current_at_text
-         FROM applications WHERE receipt_code = $1",
-        db.time_col("current_at")
+        "SELECT a.server_pack_id, CAST(a.server_as_of AS TEXT) AS as_of_text, a.outcome,
+                CAST(a.amount_national AS BIGINT) AS amount_national, CAST(a.amount_local AS BIGINT) AS amount_local,
+                c.current_pack_id, CAST(c.current_decision AS TEXT) AS current_decision_text, c.current_outcome,
+                CAST(c.current_amount_national AS BIGINT) AS current_amount_national,
+                CAST(c.current_amount_local AS BIGINT) AS current_amount_local, {} AS current_at_text
+         FROM applications a LEFT JOIN application_current c ON c.application_id = a.id
+         WHERE a.receipt_code = $1",
+        db.time_col("c.current_at")
     );
     let params = [crate::staff::db::Param::Text(receipt_code.to_owned())];
     read!(db, pool => {

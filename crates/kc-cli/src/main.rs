@@ -117,8 +117,8 @@ fn pack_diff(args: &[String]) -> Result<String, Failure> {
         return Err(Failure::input(format!("tùy chọn không rõ / unknown option `{flag}`; {USAGE_LINE}")));
     }
     let (old, new) = match files[..] {
-        [old] => (load_pack(old)?, load_pack("bundled")?),
-        [old, new] => (load_pack(old)?, load_pack(new)?),
+        [old] => (load_pack(old, false)?, load_pack("bundled", true)?),
+        [old, new] => (load_pack(old, false)?, load_pack(new, true)?),
         _ => {
             return Err(Failure::input(format!(
                 "pack diff: cần một hoặc hai bộ quy tắc / one or two packs; {USAGE_LINE}"
@@ -135,14 +135,21 @@ fn pack_diff(args: &[String]) -> Result<String, Failure> {
     }
 }
 
-/// A pack from a JSON file (as `kc pack export` writes it), or the bundled one.
-fn load_pack(path: &str) -> Result<&'static kc_rules::RulePack, Failure> {
+/// A pack from a JSON file (as `kc pack export` writes it), or the bundled one. The new side
+/// of a diff is checked as one to decide with ([`kc_rulepack::from_json`]); the old side may
+/// predate a parameter the engine reads now.
+fn load_pack(path: &str, checked: bool) -> Result<&'static kc_rules::RulePack, Failure> {
     if path == "bundled" {
         return Ok(kc_rulepack::bundled());
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::input(format!("{path}: không đọc được / cannot read: {e}")))?;
-    kc_rulepack::from_json(&text).map_err(|e| Failure::input(format!("{path}: {e}")))
+    let fail = |e: kc_rulepack::PackError| Failure::input(format!("{path}: {e}"));
+    if checked {
+        kc_rulepack::from_json(&text).map_err(fail)
+    } else {
+        kc_rulepack::parse_json(&text).map(|p| &*Box::leak(Box::new(p))).map_err(fail)
+    }
 }
 
 /// `--as-of YYYY-MM-DD` or `--as-of=YYYY-MM-DD`; default: today (UTC).

@@ -200,3 +200,25 @@ fn bad_dates() {
     bad(&["evaluate", "--as-of", "2010-01-01"], "{}", "2010-01-01");
     bad(&["pack", "--as-of", "2012-07-04"], "", "2012-07-04");
 }
+
+/// `kc pack diff` reads pack files through `kc_rulepack`'s loader: a file that is not a pack
+/// names the JSON path; the new side must carry every parameter the engine reads, the old side
+/// may predate one.
+#[test]
+fn pack_files_that_are_not_packs() {
+    let dir = std::env::temp_dir().join(format!("kc-cli-packs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let not_a_pack = dir.join("not-a-pack.json");
+    std::fs::write(&not_a_pack, r#"{"id": 7}"#).unwrap();
+    let not_a_pack = not_a_pack.to_str().unwrap();
+    bad(&["pack", "diff", not_a_pack], "", "id: không phải bộ quy tắc / not a rule pack");
+    let mut lacking: serde_json::Value = serde_json::from_str(kc_rulepack::PACK_JSON).unwrap();
+    lacking["params"].as_object_mut().unwrap().remove("machinery.cap");
+    let lacking_path = dir.join("lacking.json");
+    std::fs::write(&lacking_path, lacking.to_string()).unwrap();
+    let lacking_path = lacking_path.to_str().unwrap();
+    bad(&["pack", "diff", "bundled", lacking_path], "", "params.machinery.cap");
+    let r = kc(&["pack", "diff", lacking_path], "");
+    assert_eq!(r.code, 0, "an old pack may lack a parameter: {}", r.stderr);
+    assert!(r.stdout.contains("machinery.cap"), "{}", r.stdout);
+}

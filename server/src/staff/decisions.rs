@@ -19,6 +19,14 @@ pub fn delta(v: i64) -> String {
     }
 }
 
+/// `2026-12-05` → `05/12/2026`, as the staff pages write dates.
+fn day(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>()[..] {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
 fn amount(v: Option<i64>) -> String {
     v.map_or_else(|| "—".to_owned(), money)
 }
@@ -39,7 +47,7 @@ pub fn block(l: Lang, current: Option<&Current>, policy: DecisionPolicy) -> Mark
             }
             p {
                 (l.t("Cùng câu trả lời, cùng ngày xét ", "Same answers, same assessment date "))
-                (c.as_of)
+                (day(&c.as_of))
                 ". "
                 strong {
                     @if used_current {
@@ -97,5 +105,6 @@ mod tests {
         assert_eq!(delta(100_000_000), "+100.000.000 đ");
         assert_eq!(delta(-10_000_000), "−10.000.000 đ");
         assert_eq!(delta(0), "0 đ");
+        assert_eq!(day("2026-12-05"), "05/12/2026");
     }
 }

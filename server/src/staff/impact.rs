@@ -254,7 +254,7 @@ pub async fn run_report(State(state): State<AppState>, s: Session, request: Requ
         report.evaluated,
         report.total.changed,
         province.map_or_else(|| "mọi tỉnh".to_owned(), province_name),
-        v.as_of.is_empty().then(|| "của kết quả đã lưu".to_owned()).unwrap_or_else(|| v.as_of.clone()),
+        if v.as_of.is_empty() { "của kết quả đã lưu" } else { &v.as_of },
     );
     if let Err(e) = store::audit(&s.db, &s.account.email, "impact_report", &candidate.id, &detail).await {
         return internal(e);
@@ -314,16 +314,21 @@ fn line_label(l: Lang, line: Line) -> &'static str {
 /// The head and cells of a totals row: evaluated, changed, each fund before / after / change.
 fn totals_head(l: Lang, first: &str) -> Markup {
     html! {
-        thead { tr {
-            th scope="col" { (first) }
-            th scope="col" class="num" { (l.t("Hồ sơ", "Applications")) }
-            th scope="col" class="num" { (l.t("Thay đổi", "Changing")) }
-            @for f in [Fund::National, Fund::Local] {
-                th scope="col" class="num" { (fund_label(l, f)) ": " (l.t("trước", "before")) }
-                th scope="col" class="num" { (l.t("sau", "after")) }
-                th scope="col" class="num" { (l.t("chênh lệch", "difference")) }
+        thead {
+            tr {
+                th scope="col" rowspan="2" { (first) }
+                th scope="col" rowspan="2" class="num" { (l.t("Hồ sơ", "Applications")) }
+                th scope="col" rowspan="2" class="num" { (l.t("Thay đổi", "Changing")) }
+                @for f in [Fund::National, Fund::Local] { th scope="colgroup" colspan="3" { (fund_label(l, f)) } }
             }
-        } }
+            tr {
+                @for _ in 0..2 {
+                    th scope="col" class="num" { (l.t("Trước", "Before")) }
+                    th scope="col" class="num" { (l.t("Sau", "After")) }
+                    th scope="col" class="num" { (l.t("Chênh lệch", "Difference")) }
+                }
+            }
+        }
     }
 }
 
