@@ -9,8 +9,7 @@ use server::{Application, Settings};
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str =
-    "usage: kc-server [serve [--bind ADDR] | migrate] [--config FILE] | staff (add|token) … | impact --pack FILE …";
+const USAGE: &str = "usage: kc-server [serve [--bind ADDR] | migrate | key] [--config FILE] | staff (add|token) … | impact --pack FILE …";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -21,7 +20,7 @@ async fn main() -> anyhow::Result<()> {
     let mut config = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "serve" | "migrate" if command.is_none() => command = Some(arg),
+            "serve" | "migrate" | "key" if command.is_none() => command = Some(arg),
             "staff" if command.is_none() => return server::staff::cli::run(args.collect()).await,
             "impact" if command.is_none() => return server::impact::cli(args.collect()).await,
             "--bind" => bind = Some(args.next().ok_or_else(|| anyhow::anyhow!("--bind needs an address\n{USAGE}"))?),
@@ -41,6 +40,13 @@ async fn main() -> anyhow::Result<()> {
         settings.bind = bind;
     }
     match command.as_deref().unwrap_or("serve") {
+        // The receipt signing key's public half, as `GET /api/v1/keys` serves it (made on
+        // first use, like at start), to publish it where applicants and auditors find it.
+        "key" => {
+            let signer = server::attest::load(&settings)?;
+            println!("{}", serde_json::to_string_pretty(&kc_api::Keys { keys: vec![signer.public().info()] })?);
+            Ok(())
+        }
         "migrate" => {
             let store = server::startup::connect(&settings).await?;
             store.migrate().await?;
