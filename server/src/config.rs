@@ -58,6 +58,9 @@ pub struct Settings {
     /// Unset: `<database file>.signing-key` beside the SQLite file, `kc-signing-key` for
     /// PostgreSQL. Several instances must share one file (see docs/receipts.md).
     pub signing_key_file: Option<PathBuf>,
+    /// Public halves (64 hex digits) of earlier signing keys, still served at `/api/v1/keys`
+    /// so that the receipts they signed keep verifying.
+    pub previous_receipt_keys: Vec<String>,
 }
 
 impl Default for Settings {
@@ -82,6 +85,7 @@ impl Default for Settings {
             hash_queue: 64,
             db_acquire_timeout_secs: 2,
             signing_key_file: None,
+            previous_receipt_keys: Vec::new(),
         }
     }
 }
@@ -108,6 +112,7 @@ impl fmt::Debug for Settings {
             .field("hash_queue", &self.hash_queue)
             .field("db_acquire_timeout_secs", &self.db_acquire_timeout_secs)
             .field("signing_key_file", &self.signing_key_file)
+            .field("previous_receipt_keys", &self.previous_receipt_keys)
             .finish()
     }
 }
@@ -170,6 +175,9 @@ impl Settings {
         }
         if let Some(v) = get("KC_SIGNING_KEY_FILE") {
             self.signing_key_file = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty());
+        }
+        if let Some(v) = get("KC_PREVIOUS_RECEIPT_KEYS") {
+            self.previous_receipt_keys = list(&v);
         }
         if let Some(v) = get("KC_BODY_LIMIT") {
             self.body_limit = num("KC_BODY_LIMIT", &v)?;

@@ -43,8 +43,9 @@ async fn main() -> anyhow::Result<()> {
         // The receipt signing key's public half, as `GET /api/v1/keys` serves it (made on
         // first use, like at start), to publish it where applicants and auditors find it.
         "key" => {
-            let signer = server::attest::load(&settings)?;
-            println!("{}", serde_json::to_string_pretty(&kc_api::Keys { keys: vec![signer.public().info()] })?);
+            let keys = server::attest::ReceiptKeys::load(&settings)?;
+            let keys = kc_api::Keys { keys: keys.public().map(kc_attest::PublicKey::info).collect() };
+            println!("{}", serde_json::to_string_pretty(&keys)?);
             Ok(())
         }
         "migrate" => {

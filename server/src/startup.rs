@@ -83,7 +83,7 @@ pub struct Application {
 impl Application {
     /// Connects to the database (creating and migrating it), binds `settings.bind`.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let signer = crate::attest::load(&settings)?;
+        let receipt_keys = crate::attest::ReceiptKeys::load(&settings)?;
         let store = connect(&settings).await?;
         store.migrate().await?;
         crate::staff::warn_if_no_admin(&store).await;
@@ -92,7 +92,7 @@ impl Application {
         tracing::info!(port, backend = store.backend(), pack = kc_rulepack::PACK_ID, "kc-server ready");
         let open_files = crate::serve::raise_open_file_limit();
         let limits = crate::serve::Limits::from_settings(&settings, open_files);
-        let router = app(AppState::new(store.clone(), settings, signer));
+        let router = app(AppState::new(store.clone(), settings, receipt_keys));
         Ok(Application { port, listener, router, store, limits })
     }
 

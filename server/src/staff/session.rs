@@ -115,8 +115,8 @@ pub struct Session {
     pub lang: Lang,
     /// Database.
     pub db: Db,
-    /// The server's receipt key (public half), for the receipt check.
-    pub receipt_key: kc_attest::PublicKey,
+    /// The server's receipt keys (public halves), for the receipt check.
+    pub receipt_keys: std::sync::Arc<crate::attest::ReceiptKeys>,
 }
 
 impl Session {
@@ -180,7 +180,7 @@ impl FromRequestParts<AppState> for Session {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(to_login()) };
         match store::session(&db, &token).await {
             Ok(Some((account, csrf))) => {
-                Ok(Session { account, csrf, lang, db, receipt_key: state.signer.public().clone() })
+                Ok(Session { account, csrf, lang, db, receipt_keys: state.receipt_keys.clone() })
             }
             Ok(None) => Err(to_login()),
             Err(e) => Err(internal(e)),
