@@ -227,9 +227,13 @@ mod tests {
         s.apply_env(|k| match k {
             "DATABASE_URL" => Some("postgres://u:p@h/db".to_owned()),
             "KC_API_TOKENS" => Some("x, y".to_owned()),
+            "KC_SIGNING_KEY_FILE" => Some("/run/secrets/kc-key".to_owned()),
+            "KC_PREVIOUS_RECEIPT_KEYS" => Some("aa, bb".to_owned()),
             _ => None,
         })
         .unwrap();
+        assert_eq!(s.signing_key_file.as_deref(), Some(Path::new("/run/secrets/kc-key")));
+        assert_eq!(s.previous_receipt_keys, ["aa", "bb"]);
         assert_eq!(s.bind, "0.0.0.0:9000");
         assert_eq!(s.database_url, "postgres://u:p@h/db");
         assert_eq!(s.api_tokens, ["x", "y"]);
