@@ -6,13 +6,17 @@
 //! beside the SQLite database, or `kc-signing-key` in the working directory for PostgreSQL.
 //! A missing file is created (mode 0600) on first start and reused after. Several instances
 //! behind a balancer must share one key: point them all at the same file.
+//!
+//! After a key change, the old keys' public halves go in `previous_receipt_keys`: they are
+//! served at `GET /api/v1/keys` after the current one, and the staff receipt check uses them
+//! for receipts they signed.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use kc_api::Attestation;
-use kc_attest::{Content, Signer};
+use kc_attest::{Content, PublicKey, Signer};
 
 use crate::config::Settings;
 use crate::error::ApiError;
@@ -34,6 +38,45 @@ pub fn key_path(settings: &Settings) -> Option<PathBuf> {
         return Some(PathBuf::from(format!("{file}.signing-key")));
     }
     Some(PathBuf::from("kc-signing-key"))
+}
+
+/// The current signing key and the public halves of earlier ones.
+#[derive(Debug)]
+pub struct ReceiptKeys {
+    /// Signs new receipts.
+    pub signer: Signer,
+    /// Keys that signed earlier receipts (`previous_receipt_keys`).
+    pub previous: Vec<PublicKey>,
+}
+
+impl ReceiptKeys {
+    /// The signing key (see [`load`]) and the configured earlier keys.
+    pub fn load(settings: &Settings) -> anyhow::Result<ReceiptKeys> {
+        let previous = settings
+            .previous_receipt_keys
+            .iter()
+            .map(|hex| {
+                PublicKey::from_hex(hex).ok_or_else(|| {
+                    anyhow::anyhow!("previous_receipt_keys: {hex:?} is not an Ed25519 public key (64 hex digits)")
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(ReceiptKeys { signer: load(settings)?, previous })
+    }
+
+    /// Every public key, the current one first (as `GET /api/v1/keys` serves them).
+    pub fn public(&self) -> impl Iterator<Item = &PublicKey> {
+        std::iter::once(self.signer.public()).chain(&self.previous)
+    }
+
+    /// The key with this id, else the current one; and whether it is the current one.
+    pub fn for_id(&self, key_id: Option<&str>) -> (&PublicKey, bool) {
+        let current = self.signer.public();
+        match key_id.and_then(|id| self.previous.iter().find(|k| k.id() == id && k.id() != current.id())) {
+            Some(k) => (k, false),
+            None => (current, true),
+        }
+    }
 }
 
 /// Loads the signing key the settings name, creating the file when it is missing.
@@ -118,6 +161,8 @@ fn fresh_seed() -> anyhow::Result<[u8; 32]> {
 
 /// Gives `row` the receipt code `code` and signs its receipt.
 pub fn seal(signer: &Signer, row: &mut NewApplication, code: String) -> Result<(), ApiError> {
+    // The signed time is the stored one: both backends keep microseconds.
+    row.received_at = crate::store::to_micros(row.received_at);
     let content = Content::from_json(
         &code,
         row.client_id,

@@ -67,6 +67,9 @@ pub struct Settings {
     /// Largest candidate pack an admin may upload on the impact page, in bytes (the only
     /// route allowed more than `body_limit`).
     pub pack_upload_limit: usize,
+    /// Public halves (64 hex digits) of earlier signing keys, still served at `/api/v1/keys`
+    /// so that the receipts they signed keep verifying.
+    pub previous_receipt_keys: Vec<String>,
 }
 
 /// Which of an application's two decisions the centre uses once a new pack is adopted.
@@ -116,6 +119,7 @@ impl Default for Settings {
             pack_file: None,
             decision_policy: DecisionPolicy::Received,
             pack_upload_limit: 4 * 1024 * 1024,
+            previous_receipt_keys: Vec::new(),
         }
     }
 }
@@ -145,6 +149,7 @@ impl fmt::Debug for Settings {
             .field("pack_file", &self.pack_file)
             .field("decision_policy", &self.decision_policy)
             .field("pack_upload_limit", &self.pack_upload_limit)
+            .field("previous_receipt_keys", &self.previous_receipt_keys)
             .finish()
     }
 }
@@ -220,6 +225,9 @@ impl Settings {
         if let Some(v) = get("KC_SIGNING_KEY_FILE") {
             self.signing_key_file = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty());
         }
+        if let Some(v) = get("KC_PREVIOUS_RECEIPT_KEYS") {
+            self.previous_receipt_keys = list(&v);
+        }
         if let Some(v) = get("KC_BODY_LIMIT") {
             self.body_limit = num("KC_BODY_LIMIT", &v)?;
         }
@@ -279,9 +287,13 @@ mod tests {
         s.apply_env(|k| match k {
             "DATABASE_URL" => Some("postgres://u:p@h/db".to_owned()),
             "KC_API_TOKENS" => Some("x, y".to_owned()),
+            "KC_SIGNING_KEY_FILE" => Some("/run/secrets/kc-key".to_owned()),
+            "KC_PREVIOUS_RECEIPT_KEYS" => Some("aa, bb".to_owned()),
             _ => None,
         })
         .unwrap();
+        assert_eq!(s.signing_key_file.as_deref(), Some(Path::new("/run/secrets/kc-key")));
+        assert_eq!(s.previous_receipt_keys, ["aa", "bb"]);
         assert_eq!(s.bind, "0.0.0.0:9000");
         assert_eq!(s.database_url, "postgres://u:p@h/db");
         assert_eq!(s.api_tokens, ["x", "y"]);

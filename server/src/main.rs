@@ -9,7 +9,7 @@ use server::{Application, Settings};
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: kc-server [serve [--bind ADDR] | migrate] [--config FILE] | staff (add|token) … | impact --pack FILE … | adopt [--config FILE]";
+const USAGE: &str = "usage: kc-server [serve [--bind ADDR] | migrate | key] [--config FILE] | staff (add|token) … | impact --pack FILE … | adopt [--config FILE]";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -20,7 +20,7 @@ async fn main() -> anyhow::Result<()> {
     let mut config = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "serve" | "migrate" if command.is_none() => command = Some(arg),
+            "serve" | "migrate" | "key" if command.is_none() => command = Some(arg),
             "staff" if command.is_none() => return server::staff::cli::run(args.collect()).await,
             "impact" if command.is_none() => return server::impact::cli(args.collect()).await,
             "adopt" if command.is_none() => return server::adopt::cli(args.collect()).await,
@@ -41,6 +41,14 @@ async fn main() -> anyhow::Result<()> {
         settings.bind = bind;
     }
     match command.as_deref().unwrap_or("serve") {
+        // The receipt signing key's public half, as `GET /api/v1/keys` serves it (made on
+        // first use, like at start), to publish it where applicants and auditors find it.
+        "key" => {
+            let keys = server::attest::ReceiptKeys::load(&settings)?;
+            let keys = kc_api::Keys { keys: keys.public().map(kc_attest::PublicKey::info).collect() };
+            println!("{}", serde_json::to_string_pretty(&keys)?);
+            Ok(())
+        }
         "migrate" => {
             let store = server::startup::connect(&settings).await?;
             store.migrate().await?;

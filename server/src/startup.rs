@@ -96,7 +96,7 @@ impl Application {
     /// the background: stored applications decided under another pack gain this pack's
     /// decision beside theirs (see [`crate::adopt`]); serving does not wait for it.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let signer = crate::attest::load(&settings)?;
+        let receipt_keys = crate::attest::ReceiptKeys::load(&settings)?;
         let pack = settings.pack()?;
         let store = connect(&settings).await?;
         store.migrate().await?;
@@ -114,7 +114,7 @@ impl Application {
         let open_files = crate::serve::raise_open_file_limit();
         let limits = crate::serve::Limits::from_settings(&settings, open_files);
         let adoption = crate::adopt::spawn(store.clone(), pack);
-        let router = app(AppState::new(store.clone(), settings, pack, signer));
+        let router = app(AppState::new(store.clone(), settings, pack, receipt_keys));
         Ok(Application { port, listener, router, store, limits, adoption })
     }
 

@@ -23,13 +23,19 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// The bound on concurrent password checks (per instance).
     pub hashing: Arc<crate::staff::throttle::Hashing>,
-    /// The receipt signing key (the same file on every instance; `crate::attest`).
-    pub signer: Arc<kc_attest::Signer>,
+    /// The receipt signing key (the same file on every instance) and earlier keys
+    /// (`crate::attest`).
+    pub receipt_keys: Arc<crate::attest::ReceiptKeys>,
 }
 
 impl AppState {
-    /// State over `store` deciding with `pack`, signing receipts with `signer`.
-    pub fn new(store: Store, settings: Settings, pack: &'static RulePack, signer: kc_attest::Signer) -> AppState {
+    /// State over `store` deciding with `pack`, signing receipts with `receipt_keys`.
+    pub fn new(
+        store: Store,
+        settings: Settings,
+        pack: &'static RulePack,
+        receipt_keys: crate::attest::ReceiptKeys,
+    ) -> AppState {
         let limiter = RateLimiter::new(settings.submit_rate_per_minute, settings.submit_burst);
         let hashing = Arc::new(crate::staff::throttle::Hashing::from_settings(&settings));
         tracing::debug!(hash_concurrency = hashing.size(), "password checks bounded");
@@ -45,7 +51,7 @@ impl AppState {
             settings: Arc::new(settings),
             limiter: Arc::new(limiter),
             hashing,
-            signer: Arc::new(signer),
+            receipt_keys: Arc::new(receipt_keys),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! receipt document verifies with the key from `/api/v1/keys` and its decision reproduces;
 //! a tampered answer, amount or pack id is detected; a replay returns the same signature;
 //! the staff detail page checks the stored receipt and notices a changed row; the printable
-//! receipt shows the digest.
+//! receipt shows the digest; an earlier key, once configured, still vouches for its receipts.
 
 use kc_api::{Keys, Receipt, SignedReceipt};
 use kc_attest::{PublicKey, Reproduction, SignatureCheck};
@@ -26,7 +26,7 @@ async fn served_key(app: &TestApp) -> PublicKey {
     let response = app.get("/keys").await;
     assert_eq!(response.status(), StatusCode::OK);
     let keys: Keys = response.json().await.unwrap();
-    assert_eq!(keys.keys.len(), 1);
+    // The current key first.
     let k = &keys.keys[0];
     assert_eq!(k.alg, "Ed25519");
     let key = PublicKey::from_hex(&k.public_key).expect("a valid Ed25519 key");
@@ -53,6 +53,8 @@ fn check(doc: &Value, key: &PublicKey) -> kc_attest::Check {
 
 async fn a_receipt_is_signed_and_verifies_with_the_served_key(app: TestApp) {
     let key = served_key(&app).await;
+    let keys: Keys = app.get("/keys").await.json().await.unwrap();
+    assert_eq!(keys.keys.len(), 1, "no earlier keys configured");
     let (receipt, doc) = submit_and_fetch(&app).await;
     let attestation = receipt.attestation.clone().expect("a new receipt is signed");
     assert_eq!(attestation.key_id, key.id());
@@ -169,4 +171,49 @@ async fn a_taken_receipt_code_is_refused_by_the_store_not_overwritten(app: TestA
     // The first application is as it was: its receipt still verifies.
     let doc: Value = app.get(&format!("/applications/{}/receipt", receipt.code)).await.json().await.unwrap();
     assert!(check(&doc, &served_key(&app).await).ok());
+}
+
+/// After a key change, the old key's public half is configured: `/keys` serves it after the
+/// current one, and receipts it signed still check out on the staff page.
+async fn receipts_of_an_earlier_key_still_verify(app: TestApp, old: kc_attest::Signer) {
+    let keys: Keys = app.get("/keys").await.json().await.unwrap();
+    assert_eq!(keys.keys.len(), 2);
+    assert_eq!(keys.keys[1], old.public().info());
+    let current = served_key(&app).await;
+    assert_ne!(current.id(), old.public().id());
+    // An application the old key signed (stored as the server stored them before the change).
+    let mut row =
+        server::recheck::recheck(kc_rulepack::bundled(), &sample_submission(), time::OffsetDateTime::now_utc())
+            .unwrap();
+    server::attest::seal(&old, &mut row, "KC-3333-3333-3333-3333".to_owned()).unwrap();
+    assert!(matches!(app.store.submit(row).await.unwrap(), server::store::Submitted::Created(_)));
+    let doc: Value = app.get("/applications/KC-3333-3333-3333-3333/receipt").await.json().await.unwrap();
+    assert!(check(&doc, old.public()).ok());
+    assert!(matches!(check(&doc, &current).signature, SignatureCheck::OtherKey { .. }));
+    add_account(&app, "admin@example.vn", Role::Admin, None).await;
+    let staff = login(&app, "admin@example.vn").await;
+    let page = staff.get("/staff/applications/KC-3333-3333-3333-3333").await.text().await.unwrap();
+    assert!(page.contains("Hợp lệ: do một khóa trước đây của máy chủ này ký."), "{page}");
+}
+
+mod receipts_of_an_earlier_key {
+    fn old() -> kc_attest::Signer {
+        kc_attest::Signer::from_seed(&[5; 32])
+    }
+
+    fn tweak(s: &mut server::Settings) {
+        s.previous_receipt_keys = vec![old().public().to_hex()];
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let app = tests::spawn_app_with(tests::Backend::Sqlite, tweak).await.expect("sqlite always runs");
+        super::receipts_of_an_earlier_key_still_verify(app, old()).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        let Some(app) = tests::spawn_app_with(tests::Backend::Postgres, tweak).await else { return };
+        super::receipts_of_an_earlier_key_still_verify(app, old()).await;
+    }
 }

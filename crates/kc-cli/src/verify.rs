@@ -96,7 +96,7 @@ fn run(args: &[String]) -> Result<(String, u8), String> {
     let wanted = doc.pointer("/attestation/key_id").and_then(Value::as_str).unwrap_or("");
     let key = public_key(&o.key, wanted)?;
     let extra: Option<&'static RulePack> = match &o.pack {
-        Some(path) => Some(crate::load_pack(path).map_err(|f| f.message)?),
+        Some(path) => Some(crate::load_pack(path, true).map_err(|f| f.message)?),
         None => None,
     };
     let packs = |id: &str| {

@@ -63,7 +63,7 @@ pub async fn submit(
     // too and the new signature dropped: the stored receipt is returned as it was.
     for _ in 0..5 {
         let mut row = recheck(pack, &submission, now)?;
-        crate::attest::seal(&state.signer, &mut row, codes::receipt())?;
+        crate::attest::seal(&state.receipt_keys.signer, &mut row, codes::receipt())?;
         return match state.store.submit(row).await? {
             Submitted::Created(r) => Ok((StatusCode::CREATED, ApiJson(receipt(r)?))),
             Submitted::Replayed(r) => Ok((StatusCode::OK, ApiJson(receipt(r)?))),

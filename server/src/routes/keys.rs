@@ -13,9 +13,10 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/keys", get(keys))
 }
 
-/// The server's receipt signing keys (public halves), the current one first.
+/// The server's receipt signing keys (public halves): the current one first, then earlier
+/// ones that signed receipts still in circulation.
 #[utoipa::path(get, path = "/api/v1/keys", tag = "receipts",
     responses((status = 200, description = "Public keys (Ed25519, hex) that sign receipts; `kc verify --key` takes this document or one key", body = Keys)))]
 pub async fn keys(State(state): State<AppState>) -> ApiJson<Keys> {
-    ApiJson(Keys { keys: vec![state.signer.public().info()] })
+    ApiJson(Keys { keys: state.receipt_keys.public().map(kc_attest::PublicKey::info).collect() })
 }

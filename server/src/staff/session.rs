@@ -117,8 +117,8 @@ pub struct Session {
     pub db: Db,
     /// The bound on password hashing (shared with logins).
     pub hashing: std::sync::Arc<super::throttle::Hashing>,
-    /// The server's receipt key (public half), for the receipt check.
-    pub receipt_key: kc_attest::PublicKey,
+    /// The server's receipt keys (public halves), for the receipt check.
+    pub receipt_keys: std::sync::Arc<crate::attest::ReceiptKeys>,
     /// The rule pack the server decides with.
     pub pack: &'static kc_rules::RulePack,
     /// Which decision the centre uses once a new pack is adopted.
@@ -205,7 +205,7 @@ impl FromRequestParts<AppState> for Session {
                 lang,
                 db,
                 hashing: state.hashing.clone(),
-                receipt_key: state.signer.public().clone(),
+                receipt_keys: state.receipt_keys.clone(),
                 pack: state.pack,
                 policy: state.settings.decision_policy,
                 upload_limit: state.settings.pack_upload_limit,

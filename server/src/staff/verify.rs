@@ -28,25 +28,30 @@ pub async fn block(s: &Session, code: &str) -> Markup {
         let packs = move |id: &str| {
             if id == running.id { Some(running) } else { (id == kc_rulepack::PACK_ID).then(kc_rulepack::bundled) }
         };
-        (kc_attest::verify(doc, &s.receipt_key, packs), digest.clone())
+        let (key, current) = s.receipt_keys.for_id(doc.pointer("/attestation/key_id").and_then(|v| v.as_str()));
+        (kc_attest::verify(doc, key, packs), digest.clone(), current)
     });
     html! {
         section aria-labelledby="h-receipt-check" {
             h2 id="h-receipt-check" { (l.t("Kiểm tra biên nhận", "Receipt check")) }
             @match checked {
                 None => p.err { (l.t("Không đọc được hồ sơ để kiểm tra.", "The application could not be read for the check.")) },
-                Some((Err(e), _)) => p.err { (l.t("Biên nhận lưu trữ không đọc được", "The stored receipt does not read")) ": " (e.message) },
-                Some((Ok(c), digest)) => (rows(l, &c, digest.as_deref())),
+                Some((Err(e), _, _)) => p.err { (l.t("Biên nhận lưu trữ không đọc được", "The stored receipt does not read")) ": " (e.message) },
+                Some((Ok(c), digest, current)) => (rows(l, &c, digest.as_deref(), current)),
             }
         }
     }
 }
 
-fn rows(l: Lang, c: &Check, digest: Option<&str>) -> Markup {
+fn rows(l: Lang, c: &Check, digest: Option<&str>, current_key: bool) -> Markup {
     let (sig_ok, sig) = match &c.signature {
-        SignatureCheck::Valid => {
+        SignatureCheck::Valid if current_key => {
             (true, l.t("Hợp lệ: do khóa của máy chủ này ký.", "Valid: signed by this server's key."))
         }
+        SignatureCheck::Valid => (
+            true,
+            l.t("Hợp lệ: do một khóa trước đây của máy chủ này ký.", "Valid: signed by an earlier key of this server."),
+        ),
         SignatureCheck::Missing => (
             false,
             l.t("Không có: hồ sơ nhận trước khi biên nhận được ký số.", "None: received before receipts were signed."),
@@ -54,8 +59,8 @@ fn rows(l: Lang, c: &Check, digest: Option<&str>) -> Markup {
         SignatureCheck::OtherKey { .. } => (
             false,
             l.t(
-                "Ký bằng một khóa khác khóa hiện tại của máy chủ (khóa cũ?).",
-                "Signed by a key other than the server's current key (an old key?).",
+                "Ký bằng một khóa máy chủ không biết (khóa cũ chưa được khai báo cho máy chủ?).",
+                "Signed by a key the server does not know (an old key not configured on the server?).",
             ),
         ),
         SignatureCheck::ContentChanged => (
