@@ -178,16 +178,21 @@ fn render(lang: Lang, pack: &kc_rules::RulePack, row: &PrintRow, adopted: &str) 
                     (_, None) => s
                         .ceiling
                         .map(|c| format!("{} {}", t("Tối đa", "At most"), amount(c)))
-                        .unwrap_or_else(|| "—".to_owned()),
+                        .unwrap_or_else(|| t("chưa xác định", "not determined").to_owned()),
                 })
                 .unwrap_or_else(|| "—".to_owned())
         };
         let cost = r.cost.map(amount).unwrap_or_else(|| t("chưa nhập", "not given").to_owned());
         let learners = r.learners.map(|n| format!("<br>{n} {}", t("học viên", "learners"))).unwrap_or_default();
         rows.push_str(&format!(
-            "<tr><th scope=\"row\">{}</th><td>{cost}{learners}</td><td>{}</td><td>{}</td></tr>",
+            // On a phone the columns stack; each cell then says what it is (`data-label`).
+            "<tr><th scope=\"row\">{}</th><td data-label=\"{}\">{cost}{learners}</td>\
+             <td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td></tr>",
             esc(&line_label(lang, r.line.id())),
+            esc(t("Chi phí dự kiến", "Expected cost")),
+            esc(t(Fund::National.label_vi(), Fund::National.label_en())),
             fund(Fund::National),
+            esc(t(Fund::Local.label_vi(), Fund::Local.label_en())),
             fund(Fund::Local),
         ));
     }
@@ -276,5 +281,6 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0}dt{c
 .code{font-family:ui-monospace,Menlo,Consolas,monospace;letter-spacing:.05em;font-size:1.15em}\
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #666;padding:6px;text-align:left;vertical-align:top}\
 .words{font-style:italic;font-size:.9em}.adopted{border:2px solid #444;padding:0 10px;margin-top:12px}.note{font-size:.9em;color:#333;margin-top:18px}.comment{border-left:4px solid #444;padding-left:8px}\
-@media (max-width:520px){dl{grid-template-columns:1fr}td,th{display:block}thead{display:none}}\
+@media (max-width:520px){dl{grid-template-columns:1fr}td,th{display:block}thead{display:none}\
+td[data-label]::before{content:attr(data-label) \": \";font-weight:600}}\
 @media print{.noprint{display:none}main{padding:0;max-width:none}@page{size:A4;margin:15mm}}";

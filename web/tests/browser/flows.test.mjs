@@ -136,7 +136,11 @@ test('the receipt prints alone', async () => {
   assert.match(paper, /Đào tạo nghề/);
   assert.match(paper, /Giấy tờ cần mang theo/);
   assert.match(paper, /Bước tiếp theo/);
+  // Signed by the server: the digest and the key id, to check with `kc verify`.
+  assert.match(paper, /Mã kiểm tra \(chữ ký số\)\s+[0-9a-f]{8,}.* khóa [0-9a-f]{16}/);
   assert.equal(await printable.locator('nav, footer').count(), 0);
+  await printable.setViewportSize({ width: 360, height: 740 });
+  await printable.screenshot({ path: 'target/browser-shots/receipt-page-360.png', fullPage: true });
   // The lookup form takes the code in any case, without dashes.
   await printable.goto(`${server.url}/receipt?code=${code.replaceAll('-', '').toLowerCase()}`);
   assert.match(await printable.locator('main').innerText(), new RegExp(code));
