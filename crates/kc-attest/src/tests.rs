@@ -19,20 +19,12 @@ fn canonical_json_sorts_keys_and_drops_spacing() {
     assert_eq!(canonical(&json!(1_000_000_000_000_000_u64)), "1000000000000000");
 }
 
-/// A real application, the bundled pack's decision on it, and the signed document.
+/// The documented example application (`docs/examples/machinery.json`), the bundled pack's
+/// decision on it, and the signed document.
 fn signed(signer: &Signer) -> Value {
     let pack = kc_rulepack::bundled();
-    let mut app = kc_rules::Application {
-        lines: vec![kc_rules::LineRequest {
-            line: kc_rules::Line::Machinery,
-            cost: Some(kc_rules::Vnd::from_const(500_000_000)),
-            learners: None,
-        }],
-        subject: Some(kc_rules::Subject::HouseholdBusiness),
-        ..kc_rules::Application::default()
-    };
-    app.location.commune_code = pack.communes.first().map(|c| c.code);
-    app.conditions.equipment_new = Some(true);
+    let app: kc_rules::Application =
+        serde_json::from_str(include_str!("../../../docs/examples/machinery.json")).unwrap();
     let as_of = date!(2026 - 03 - 02);
     let decision = kc_rules::evaluate(pack, &app, as_of).unwrap();
     let content = Content {

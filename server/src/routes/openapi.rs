@@ -176,21 +176,12 @@ pub fn document() -> Value {
     doc
 }
 
-/// An application (household business, machinery worth 500,000,000 đ in the pack's first
-/// commune) and the engine's decision on it today.
+/// The documented example application (`docs/examples/machinery.json`: a household business's
+/// 700,000,000 đ machine) and the engine's decision on it today.
 fn example() -> (Value, Value) {
     let pack = kc_rulepack::bundled();
-    let mut app = kc_rules::Application {
-        lines: vec![kc_rules::LineRequest {
-            line: kc_rules::Line::Machinery,
-            cost: Some(kc_rules::Vnd::from_const(500_000_000)),
-            learners: None,
-        }],
-        subject: Some(kc_rules::Subject::HouseholdBusiness),
-        ..kc_rules::Application::default()
-    };
-    app.location.commune_code = pack.communes.first().map(|c| c.code);
-    app.conditions.equipment_new = Some(true);
+    let app: kc_rules::Application =
+        serde_json::from_str(include_str!("../../../docs/examples/machinery.json")).unwrap_or_default();
     let today = time::OffsetDateTime::now_utc().to_offset(crate::recheck::VIETNAM).date();
     let decision = kc_rules::evaluate(pack, &app, today).ok();
     (serde_json::to_value(&app).unwrap_or(Value::Null), serde_json::to_value(decision).unwrap_or(Value::Null))
