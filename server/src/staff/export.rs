@@ -8,6 +8,10 @@
 //!   spreadsheet would take for a formula (first character `=`, `+`, `-`, `@`, tab or CR) get
 //!   a leading apostrophe. Headers are stable snake_case ids; dates are RFC 3339; money is
 //!   whole đồng digits.
+//! - Both: `outcome` and `support_*` are the decision the centre uses (`decision_policy`:
+//!   the running pack's adopted decision under `current` where it differs, else the received
+//!   one); the last columns say which (`decision_used`) and carry both, the received decision
+//!   always, the running pack's where it differs (empty otherwise), so nothing is hidden.
 //! - XLSX (rust_xlsxwriter, constant-memory worksheet): Vietnamese headers, money as numbers
 //!   formatted `#,##0`, receive time as an Excel date-time in Vietnam time (UTC+7), frozen
 //!   header row and an auto-filter; a second sheet records the filter, the export time and
@@ -490,6 +494,58 @@ mod tests {
         for r in &recs {
             assert!(r.iter().all(|f| !looks_like_formula(f)), "{r:?}");
         }
+    }
+
+    #[test]
+    fn csv_and_xlsx_carry_both_decisions_and_the_one_used() {
+        use calamine::{Data, Reader, Xlsx};
+        let mut r = row("KC-1", "Cơ sở Hòa Bình");
+        r.uses_current = true;
+        r.support_national = 400_000_000;
+        r.current = Some(ExportDecision {
+            outcome: "Đủ điều kiện".to_owned(),
+            support_national: 400_000_000,
+            support_local: 0,
+            pack_id: "moi".to_owned(),
+        });
+        let plain = row("KC-2", "Cơ sở Ánh");
+        let mut out = Vec::new();
+        csv_header(&mut out);
+        csv_row(&mut out, &r);
+        csv_row(&mut out, &plain);
+        let mut rdr = csv::ReaderBuilder::new().from_reader(&out[3..]);
+        let recs: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+        let col = |h: &str| CSV_HEADER.iter().position(|x| *x == h).unwrap();
+        assert_eq!(&recs[0][col("support_national_vnd")], "400000000");
+        assert_eq!(&recs[0][col("decision_used")], USED_CURRENT);
+        assert_eq!(&recs[0][col("received_support_national_vnd")], "300000000");
+        assert_eq!(&recs[0][col("current_support_national_vnd")], "400000000");
+        assert_eq!(&recs[0][col("current_pack_id")], "moi");
+        assert_eq!(&recs[1][col("decision_used")], USED_RECEIVED);
+        assert_eq!(&recs[1][col("current_outcome")], "");
+
+        let mut x = XlsxExport::new(&std::env::temp_dir()).unwrap().policy_current(true);
+        x.push(&r).unwrap();
+        x.push(&plain).unwrap();
+        let mut buf = std::io::Cursor::new(Vec::new());
+        x.finish(&[], datetime!(2025-11-04 01:00:00 UTC), "admin@kc.vn", &mut buf).unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(buf.into_inner())).unwrap();
+        let range = wb.worksheet_range("Hồ sơ").unwrap();
+        let col = |h: &str| XLSX_HEADER.iter().position(|x| *x == h).unwrap();
+        for (c, h) in XLSX_HEADER.iter().enumerate() {
+            assert_eq!(range.get((0, c)), Some(&Data::String((*h).into())));
+        }
+        assert_eq!(range.get((1, col("Kết quả trung tâm sử dụng"))), Some(&Data::String(USED_CURRENT.into())));
+        assert_eq!(range.get((1, col("Hỗ trợ KCQG khi nhận (đồng)"))), Some(&Data::Float(300_000_000.0)));
+        assert_eq!(
+            range.get((1, col("Hỗ trợ KCQG theo quy định hiện hành (đồng)"))),
+            Some(&Data::Float(400_000_000.0))
+        );
+        assert_eq!(range.get((2, col("Kết quả theo quy định hiện hành"))), Some(&Data::Empty));
+        let info = wb.worksheet_range("Thông tin xuất").unwrap();
+        let text: Vec<String> = info.cells().map(|(_, _, c)| c.to_string()).collect();
+        assert!(text.iter().any(|t| t.contains("moi")), "the running pack among the packs: {text:?}");
+        assert!(text.iter().any(|t| t.starts_with("Kết quả theo quy định hiện hành")), "{text:?}");
     }
 
     #[test]

@@ -189,11 +189,6 @@ pub struct Decisions {
 }
 
 impl Decisions {
-    /// The received decisions, with the adopted ones of `running` beside them.
-    pub fn received(running: &str) -> Decisions {
-        Decisions { running: running.to_owned(), current: false }
-    }
-
     /// What the server's setting says.
     pub fn of(running: &str, policy: crate::config::DecisionPolicy) -> Decisions {
         Decisions { running: running.to_owned(), current: policy == crate::config::DecisionPolicy::Current }
@@ -210,9 +205,9 @@ struct Cols {
     local: String,
     /// The decision document the failing criteria come from.
     decision: String,
-    /// `1` when the running pack's adopted decision differs from the received one.
+    /// True where the running pack's adopted decision differs from the received one.
     differs: String,
-    /// `1` when the centre uses the adopted decision (policy `current` and it differs).
+    /// True where the centre uses the adopted decision (policy `current` and it differs).
     used: String,
 }
 
@@ -228,8 +223,8 @@ impl Cols {
             national: "applications.amount_national".to_owned(),
             local: "applications.amount_local".to_owned(),
             decision: format!("COALESCE({VERSION_DECISION}, applications.server_decision)"),
-            differs: "0".to_owned(),
-            used: "0".to_owned(),
+            differs: "1 = 0".to_owned(),
+            used: "1 = 0".to_owned(),
         }
     }
 
@@ -405,8 +400,8 @@ fn row_columns(db: &Db, c: &Cols) -> String {
         c.outcome,
         c.national,
         c.local,
-        if c.differs == "0" { "1 = 0" } else { &c.differs },
-        if c.used == "0" { "1 = 0" } else { &c.used },
+        c.differs,
+        c.used,
         if c.join.is_empty() { "CAST(NULL AS TEXT)" } else { "c.current_outcome" },
         if c.join.is_empty() { "CAST(NULL AS BIGINT)" } else { "CAST(c.current_amount_national AS BIGINT)" },
         if c.join.is_empty() { "CAST(NULL AS BIGINT)" } else { "CAST(c.current_amount_local AS BIGINT)" },
