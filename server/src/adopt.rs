@@ -18,7 +18,8 @@
 //!
 //! Which decision the centre uses is a setting (`decision_policy`, [`DecisionPolicy`]); the
 //! status view, the receipt page and the staff detail page say which, and show both when
-//! they differ.
+//! they differ; the staff list, the overview and the exports count the one used and the
+//! exports carry both (`crate::staff::store::Decisions`).
 
 use anyhow::Context;
 use kc_rules::{Application, Fund, RulePack};

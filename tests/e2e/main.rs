@@ -13,6 +13,7 @@ mod hostile;
 mod impact;
 mod impact_page;
 mod openapi;
+mod policy;
 mod receipts_signed;
 mod site;
 mod staff;

@@ -8,6 +8,10 @@
 //!   spreadsheet would take for a formula (first character `=`, `+`, `-`, `@`, tab or CR) get
 //!   a leading apostrophe. Headers are stable snake_case ids; dates are RFC 3339; money is
 //!   whole đồng digits.
+//! - Both: `outcome` and `support_*` are the decision the centre uses (`decision_policy`:
+//!   the running pack's adopted decision under `current` where it differs, else the received
+//!   one); the last columns say which (`decision_used`) and carry both, the received decision
+//!   always, the running pack's where it differs (empty otherwise), so nothing is hidden.
 //! - XLSX (rust_xlsxwriter, constant-memory worksheet): Vietnamese headers, money as numbers
 //!   formatted `#,##0`, receive time as an Excel date-time in Vietnam time (UTC+7), frozen
 //!   header row and an auto-filter; a second sheet records the filter, the export time and
@@ -64,10 +68,40 @@ pub struct ExportRow {
     pub failing_criteria: String,
     /// The assigned officer's e-mail.
     pub assigned: String,
+    /// Whether `outcome` and `support_*` are the running pack's adopted decision
+    /// (`decision_policy = current`) rather than the received one.
+    pub uses_current: bool,
+    /// The decision the application was received with (what the applicant was told).
+    pub received: ExportDecision,
+    /// The running pack's decision, when it differs from the received one.
+    pub current: Option<ExportDecision>,
 }
 
+/// One decision's outcome (label), each fund's support and its rule pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportDecision {
+    /// Outcome (label).
+    pub outcome: String,
+    /// Support from the national fund.
+    pub support_national: i64,
+    /// Support from the local fund.
+    pub support_local: i64,
+    /// Its rule pack.
+    pub pack_id: String,
+}
+
+/// The "decision used" column: the received decision's words, or the current rules'.
+pub fn used_label(uses_current: bool) -> &'static str {
+    if uses_current { USED_CURRENT } else { USED_RECEIVED }
+}
+
+/// The "decision used" column's value for the received decision.
+pub const USED_RECEIVED: &str = "Kết quả khi nhận hồ sơ";
+/// Its value for the running pack's decision.
+pub const USED_CURRENT: &str = "Kết quả theo quy định hiện hành";
+
 /// CSV header ids, in column order.
-pub const CSV_HEADER: [&str; 21] = [
+pub const CSV_HEADER: [&str; 29] = [
     "code",
     "received_at",
     "province_code",
@@ -89,10 +123,18 @@ pub const CSV_HEADER: [&str; 21] = [
     "sector",
     "failing_criteria",
     "assigned_officer",
+    "decision_used",
+    "received_outcome",
+    "received_support_national_vnd",
+    "received_support_local_vnd",
+    "current_outcome",
+    "current_support_national_vnd",
+    "current_support_local_vnd",
+    "current_pack_id",
 ];
 
 /// XLSX headers (Vietnamese), in column order.
-pub const XLSX_HEADER: [&str; 21] = [
+pub const XLSX_HEADER: [&str; 29] = [
     "Mã hồ sơ",
     "Ngày nhận",
     "Mã tỉnh",
@@ -114,6 +156,14 @@ pub const XLSX_HEADER: [&str; 21] = [
     "Ngành nghề",
     "Tiêu chí không đạt",
     "Cán bộ phụ trách",
+    "Kết quả trung tâm sử dụng",
+    "Kết quả khi nhận",
+    "Hỗ trợ KCQG khi nhận (đồng)",
+    "Hỗ trợ KCĐP khi nhận (đồng)",
+    "Kết quả theo quy định hiện hành",
+    "Hỗ trợ KCQG theo quy định hiện hành (đồng)",
+    "Hỗ trợ KCĐP theo quy định hiện hành (đồng)",
+    "Bộ quy tắc hiện hành",
 ];
 
 /// The UTF-8 byte-order mark that starts every CSV export.
@@ -129,7 +179,12 @@ pub fn csv_header(out: &mut Vec<u8>) {
 pub fn csv_row(out: &mut Vec<u8>, r: &ExportRow) {
     let received = r.received_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let commune_code = r.commune_code.map(|c| c.to_string()).unwrap_or_default();
-    let fields: [&str; 21] = [
+    let cur = r.current.as_ref();
+    let (cur_national, cur_local) = match cur {
+        Some(c) => (c.support_national.to_string(), c.support_local.to_string()),
+        None => (String::new(), String::new()),
+    };
+    let fields: [&str; 29] = [
         &r.code,
         &received,
         &r.province_code.to_string(),
@@ -151,6 +206,14 @@ pub fn csv_row(out: &mut Vec<u8>, r: &ExportRow) {
         &r.sector,
         &r.failing_criteria,
         &r.assigned,
+        used_label(r.uses_current),
+        &r.received.outcome,
+        &r.received.support_national.to_string(),
+        &r.received.support_local.to_string(),
+        cur.map_or("", |c| c.outcome.as_str()),
+        &cur_national,
+        &cur_local,
+        cur.map_or("", |c| c.pack_id.as_str()),
     ];
     write_csv_record(out, fields.iter().copied());
 }
@@ -210,6 +273,8 @@ pub struct XlsxExport {
     workbook: Workbook,
     row: u32,
     packs: BTreeSet<String>,
+    current_packs: BTreeSet<String>,
+    policy_current: bool,
     header: Format,
     money: Format,
     date: Format,
@@ -225,7 +290,10 @@ impl XlsxExport {
         let date = Format::new().set_num_format("dd/mm/yyyy hh:mm");
         let sheet = workbook.add_worksheet_with_constant_memory();
         sheet.set_name("Hồ sơ")?;
-        let widths = [20, 17, 8, 22, 9, 26, 30, 14, 24, 18, 40, 18, 18, 10, 18, 18, 18, 24, 28, 36, 24];
+        let widths = [
+            20, 17, 8, 22, 9, 26, 30, 14, 24, 18, 40, 18, 18, 10, 18, 18, 18, 24, 28, 36, 24, 24, 18, 18, 18, 24, 22,
+            22, 24,
+        ];
         for (c, w) in widths.into_iter().enumerate() {
             sheet.set_column_width(c as u16, w)?;
         }
@@ -233,7 +301,22 @@ impl XlsxExport {
             sheet.write_string_with_format(0, c as u16, *h, &header)?;
         }
         sheet.set_freeze_panes(1, 0)?;
-        Ok(XlsxExport { workbook, row: 0, packs: BTreeSet::new(), header, money, date })
+        Ok(XlsxExport {
+            workbook,
+            row: 0,
+            packs: BTreeSet::new(),
+            current_packs: BTreeSet::new(),
+            policy_current: false,
+            header,
+            money,
+            date,
+        })
+    }
+
+    /// Says on the info sheet that the main columns follow `decision_policy = current`.
+    pub fn policy_current(mut self, current: bool) -> XlsxExport {
+        self.policy_current = current;
+        self
     }
 
     fn sheet(&mut self) -> Result<&mut Worksheet, XlsxError> {
@@ -246,6 +329,9 @@ impl XlsxExport {
         let row = self.row;
         if !self.packs.contains(&r.pack_id) {
             self.packs.insert(r.pack_id.clone());
+        }
+        if let Some(c) = r.current.as_ref().filter(|c| !self.current_packs.contains(&c.pack_id)) {
+            self.current_packs.insert(c.pack_id.clone());
         }
         let when = excel_time(r.received_at)?;
         let (money, date) = (self.money.clone(), self.date.clone());
@@ -274,6 +360,16 @@ impl XlsxExport {
         s.write_string(row, 18, &r.sector)?;
         s.write_string(row, 19, &r.failing_criteria)?;
         s.write_string(row, 20, &r.assigned)?;
+        s.write_string(row, 21, used_label(r.uses_current))?;
+        s.write_string(row, 22, &r.received.outcome)?;
+        s.write_number_with_format(row, 23, r.received.support_national as f64, &money)?;
+        s.write_number_with_format(row, 24, r.received.support_local as f64, &money)?;
+        if let Some(c) = &r.current {
+            s.write_string(row, 25, &c.outcome)?;
+            s.write_number_with_format(row, 26, c.support_national as f64, &money)?;
+            s.write_number_with_format(row, 27, c.support_local as f64, &money)?;
+            s.write_string(row, 28, &c.pack_id)?;
+        }
         Ok(())
     }
 
@@ -294,7 +390,8 @@ impl XlsxExport {
         self.sheet()?.autofilter(0, 0, last, (XLSX_HEADER.len() - 1) as u16)?;
         let header = self.header.clone();
         let date = self.date.clone();
-        let packs: Vec<String> = self.packs.iter().cloned().collect();
+        let mut packs: Vec<String> = self.packs.iter().cloned().collect();
+        packs.extend(self.current_packs.iter().filter(|p| !self.packs.contains(*p)).cloned());
         let info = self.workbook.add_worksheet();
         info.set_name("Thông tin xuất")?;
         info.set_column_width(0, 28)?;
@@ -310,11 +407,21 @@ impl XlsxExport {
         info.write_number(3, 1, f64::from(last))?;
         info.write_string(4, 0, "Bộ quy tắc có trong dữ liệu")?;
         info.write_string(4, 1, packs.join(", "))?;
-        info.write_string_with_format(5, 0, "Bộ lọc", &header)?;
+        info.write_string(5, 0, "Kết quả và hỗ trợ ở các cột chính")?;
+        info.write_string(
+            5,
+            1,
+            if self.policy_current {
+                "Kết quả theo quy định hiện hành nếu khác kết quả khi nhận (cột \"Kết quả trung tâm sử dụng\")"
+            } else {
+                "Kết quả khi nhận hồ sơ (người nộp đã được thông báo)"
+            },
+        )?;
+        info.write_string_with_format(6, 0, "Bộ lọc", &header)?;
         if filter.is_empty() {
-            info.write_string(6, 0, "(không lọc)")?;
+            info.write_string(7, 0, "(không lọc)")?;
         }
-        for (r, (k, v)) in (6..).zip(filter) {
+        for (r, (k, v)) in (7..).zip(filter) {
             info.write_string(r, 0, k)?;
             info.write_string(r, 1, v)?;
         }
@@ -350,6 +457,14 @@ mod tests {
             sector: "Chế biến nông sản".to_owned(),
             failing_criteria: String::new(),
             assigned: "can.bo@sct.vn".to_owned(),
+            uses_current: false,
+            received: ExportDecision {
+                outcome: "Đủ điều kiện".to_owned(),
+                support_national: 300_000_000,
+                support_local: 0,
+                pack_id: "2025-10-15+abc".to_owned(),
+            },
+            current: None,
         }
     }
 
@@ -379,6 +494,58 @@ mod tests {
         for r in &recs {
             assert!(r.iter().all(|f| !looks_like_formula(f)), "{r:?}");
         }
+    }
+
+    #[test]
+    fn csv_and_xlsx_carry_both_decisions_and_the_one_used() {
+        use calamine::{Data, Reader, Xlsx};
+        let mut r = row("KC-1", "Cơ sở Hòa Bình");
+        r.uses_current = true;
+        r.support_national = 400_000_000;
+        r.current = Some(ExportDecision {
+            outcome: "Đủ điều kiện".to_owned(),
+            support_national: 400_000_000,
+            support_local: 0,
+            pack_id: "moi".to_owned(),
+        });
+        let plain = row("KC-2", "Cơ sở Ánh");
+        let mut out = Vec::new();
+        csv_header(&mut out);
+        csv_row(&mut out, &r);
+        csv_row(&mut out, &plain);
+        let mut rdr = csv::ReaderBuilder::new().from_reader(&out[3..]);
+        let recs: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+        let col = |h: &str| CSV_HEADER.iter().position(|x| *x == h).unwrap();
+        assert_eq!(&recs[0][col("support_national_vnd")], "400000000");
+        assert_eq!(&recs[0][col("decision_used")], USED_CURRENT);
+        assert_eq!(&recs[0][col("received_support_national_vnd")], "300000000");
+        assert_eq!(&recs[0][col("current_support_national_vnd")], "400000000");
+        assert_eq!(&recs[0][col("current_pack_id")], "moi");
+        assert_eq!(&recs[1][col("decision_used")], USED_RECEIVED);
+        assert_eq!(&recs[1][col("current_outcome")], "");
+
+        let mut x = XlsxExport::new(&std::env::temp_dir()).unwrap().policy_current(true);
+        x.push(&r).unwrap();
+        x.push(&plain).unwrap();
+        let mut buf = std::io::Cursor::new(Vec::new());
+        x.finish(&[], datetime!(2025-11-04 01:00:00 UTC), "admin@kc.vn", &mut buf).unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(buf.into_inner())).unwrap();
+        let range = wb.worksheet_range("Hồ sơ").unwrap();
+        let col = |h: &str| XLSX_HEADER.iter().position(|x| *x == h).unwrap();
+        for (c, h) in XLSX_HEADER.iter().enumerate() {
+            assert_eq!(range.get((0, c)), Some(&Data::String((*h).into())));
+        }
+        assert_eq!(range.get((1, col("Kết quả trung tâm sử dụng"))), Some(&Data::String(USED_CURRENT.into())));
+        assert_eq!(range.get((1, col("Hỗ trợ KCQG khi nhận (đồng)"))), Some(&Data::Float(300_000_000.0)));
+        assert_eq!(
+            range.get((1, col("Hỗ trợ KCQG theo quy định hiện hành (đồng)"))),
+            Some(&Data::Float(400_000_000.0))
+        );
+        assert_eq!(range.get((2, col("Kết quả theo quy định hiện hành"))), Some(&Data::Empty));
+        let info = wb.worksheet_range("Thông tin xuất").unwrap();
+        let text: Vec<String> = info.cells().map(|(_, _, c)| c.to_string()).collect();
+        assert!(text.iter().any(|t| t.contains("moi")), "the running pack among the packs: {text:?}");
+        assert!(text.iter().any(|t| t.starts_with("Kết quả theo quy định hiện hành")), "{text:?}");
     }
 
     #[test]

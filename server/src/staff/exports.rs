@@ -16,7 +16,7 @@ use maud::html;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::export::{self, ExportRow, XlsxExport};
+use super::export::{self, ExportDecision, ExportRow, XlsxExport};
 use super::filter::{self, RawFilter};
 use super::html::Lang;
 use super::labels::{self, Kind};
@@ -43,8 +43,9 @@ struct CriterionOnly {
     status: Status,
 }
 
-/// An application as an export row (Vietnamese labels).
-pub fn export_row(r: &AppRow) -> ExportRow {
+/// An application as an export row (Vietnamese labels); `running` is the running pack's id
+/// (the pack of an adopted decision).
+pub fn export_row(r: &AppRow, running: &str) -> ExportRow {
     let answers: Option<Application> = serde_json::from_str(&r.answers_json).ok();
     let requested = answers
         .as_ref()
@@ -94,6 +95,18 @@ pub fn export_row(r: &AppRow) -> ExportRow {
         sector,
         failing_criteria: failing,
         assigned: r.assigned_email.clone().unwrap_or_default(),
+        uses_current: r.uses_adopted,
+        received: export_decision(&r.received, &r.server_pack_id),
+        current: r.adopted.as_ref().map(|a| export_decision(a, running)),
+    }
+}
+
+fn export_decision(f: &store::Figures, pack_id: &str) -> ExportDecision {
+    ExportDecision {
+        outcome: labels::label(Lang::Vi, Kind::Outcome, &f.outcome),
+        support_national: f.amount_national.unwrap_or(0),
+        support_local: f.amount_local.unwrap_or(0),
+        pack_id: pack_id.to_owned(),
     }
 }
 
@@ -121,9 +134,9 @@ async fn start_export(
     let detail = format!("{format} {}", serde_json::to_string(&desc).unwrap_or_default());
     store::audit(&s.db, &s.account.email, "export", format, &detail).await.map_err(internal)?;
     let (tx, rx) = tokio::sync::mpsc::channel(512);
-    let (db, scope, filter) = (s.db.clone(), s.account.scope(), f.clone());
+    let (db, scope, filter, decisions) = (s.db.clone(), s.account.scope(), f.clone(), s.decisions());
     tokio::spawn(async move {
-        if let Err(e) = store::export_rows(&db, scope, &filter, tx).await {
+        if let Err(e) = store::export_rows(&db, scope, &decisions, &filter, tx).await {
             tracing::error!(error = ?e, "export query failed");
         }
     });
@@ -141,7 +154,8 @@ pub async fn export_csv(s: Session, Query(raw): Query<RawFilter>) -> Response {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let stream = futures_util::stream::unfold((rx, true, false), |(mut rx, first, done)| async move {
+    let running = s.pack.id.as_str();
+    let stream = futures_util::stream::unfold((rx, true, false), move |(mut rx, first, done)| async move {
         if done {
             return None;
         }
@@ -152,7 +166,7 @@ pub async fn export_csv(s: Session, Query(raw): Query<RawFilter>) -> Response {
         let mut end = false;
         while buf.len() < 60_000 {
             match rx.recv().await {
-                Some(Ok(r)) => export::csv_row(&mut buf, &export_row(&r)),
+                Some(Ok(r)) => export::csv_row(&mut buf, &export_row(&r, running)),
                 Some(Err(e)) => {
                     tracing::error!(error = ?e, "export failed mid-stream");
                     return Some((Err(std::io::Error::other("export failed")), (rx, false, true)));
@@ -184,13 +198,14 @@ pub async fn export_xlsx(s: Session, Query(raw): Query<RawFilter>) -> Response {
     };
     let desc = describe(&s, &f).await;
     let who = s.account.email.clone();
+    let (running, policy_current) = (s.pack.id.as_str(), s.decisions().current);
     let (btx, mut brx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::task::spawn_blocking(move || {
         let built = (|| -> anyhow::Result<std::fs::File> {
             let dir = tempfile::tempdir()?;
-            let mut x = XlsxExport::new(dir.path())?;
+            let mut x = XlsxExport::new(dir.path())?.policy_current(policy_current);
             while let Some(r) = rx.blocking_recv() {
-                x.push(&export_row(&r?))?;
+                x.push(&export_row(&r?, running))?;
             }
             let mut file = tempfile::tempfile()?;
             x.finish(&desc, OffsetDateTime::now_utc(), &who, &mut file)?;

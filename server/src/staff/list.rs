@@ -150,7 +150,7 @@ pub async fn render(s: &Session, raw: &RawFilter, bulk: Option<BulkForm>) -> Res
         return s.page(StatusCode::BAD_REQUEST, title, body);
     }
     let (f, page) = (&parsed.filter, parsed.page);
-    let (rows, totals) = match store::list(&s.db, s.account.scope(), f, page).await {
+    let (rows, totals) = match store::list(&s.db, s.account.scope(), &s.decisions(), f, page).await {
         Ok(x) => x,
         Err(e) => return internal(e),
     };
@@ -188,6 +188,12 @@ pub async fn render(s: &Session, raw: &RawFilter, bulk: Option<BulkForm>) -> Res
                 (l.t("Số hồ sơ", "Applications")) ": " strong { (totals.count) }
                 " · " (l.t("Tổng kinh phí hỗ trợ tính được", "Total computed support")) ": " strong { (money(totals.amount)) }
                 @for (st, n) in &totals.by_status { " · " (labels::label(l, Kind::State, st)) ": " (n) }
+            }
+            @if s.decisions().current {
+                p.muted id="decision-used" {
+                    (l.t("Kết quả và kinh phí theo bộ quy tắc đang áp dụng nếu khác kết quả khi nhận hồ sơ (decision_policy = current).",
+                         "Outcomes and amounts under the rules in force now where they differ from the result at receipt (decision_policy = current)."))
+                }
             }
             p.no-print {
                 a href={ "/staff/export.xlsx?" (q) } { (l.t("Xuất Excel (XLSX)", "Export Excel (XLSX)")) }
@@ -237,7 +243,19 @@ pub async fn render(s: &Session, raw: &RawFilter, bulk: Option<BulkForm>) -> Res
                                 @if r.drift { br; span.drift { (l.t("Lệch kết quả", "Drift")) } }
                             }
                             td { @if let Some(e) = &r.assigned_email { (e) } @else { span.muted { "—" } } }
-                            td.num { (money(amount)) }
+                            td.num {
+                                (money(amount))
+                                @if let Some(a) = &r.adopted {
+                                    @let other = if r.uses_adopted { &r.received } else { a };
+                                    @let other_amount = other.amount_national.unwrap_or(0).max(other.amount_local.unwrap_or(0));
+                                    br;
+                                    span.muted.adopted {
+                                        @if r.uses_adopted { (l.t("Khi nhận hồ sơ: ", "At receipt: ")) }
+                                        @else { (l.t("Theo quy định hiện hành: ", "Under the rules now: ")) }
+                                        (money(other_amount))
+                                    }
+                                }
+                            }
                         }
                     }
                     @if rows.is_empty() {

@@ -158,8 +158,8 @@ pub async fn overview(s: Session, Query(raw): Query<RawFilter>) -> Response {
         return s.page(StatusCode::BAD_REQUEST, title, html! { (form) });
     }
     let (tx, mut rx) = tokio::sync::mpsc::channel(512);
-    let (db, filter) = (s.db.clone(), parsed.filter.clone());
-    let reader = tokio::spawn(async move { store::export_rows(&db, scope, &filter, tx).await });
+    let (db, filter, decisions) = (s.db.clone(), parsed.filter.clone(), s.decisions());
+    let reader = tokio::spawn(async move { store::export_rows(&db, scope, &decisions, &filter, tx).await });
     let mut p = Picture::default();
     while let Some(r) = rx.recv().await {
         match r {
@@ -197,6 +197,12 @@ pub async fn overview(s: Session, Query(raw): Query<RawFilter>) -> Response {
     let body = html! {
         (form)
         p.no-print { a href={ "/staff/applications?" (q) } { (l.t("Xem danh sách hồ sơ của bộ lọc này", "See the list of this filter")) } }
+        @if s.decisions().current {
+            p.muted id="decision-used" {
+                (l.t("Hỗ trợ tính được theo bộ quy tắc đang áp dụng nếu khác kết quả khi nhận hồ sơ (decision_policy = current).",
+                     "Computed support under the rules in force now where it differs from the result at receipt (decision_policy = current)."))
+            }
+        }
         div.cards {
             div.card { (l.t("Số hồ sơ", "Applications")) br; strong { (p.total.count) } }
             div.card { (l.t("Kinh phí đề nghị", "Requested")) br; strong { (money(p.total.requested)) } }

@@ -133,6 +133,12 @@ impl Session {
         Who { email: &self.account.email, csrf: &self.csrf, admin: self.account.role == Role::Admin }
     }
 
+    /// Which decision the list, the overview and the exports use (`decision_policy`, the
+    /// running pack).
+    pub fn decisions(&self) -> store::Decisions {
+        store::Decisions::of(&self.pack.id, self.policy)
+    }
+
     /// A framed page.
     pub fn page(&self, status: StatusCode, title: &str, body: Markup) -> Response {
         html_page(status, html::page(self.lang, title, Some(self.who()), body))

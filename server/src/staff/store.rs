@@ -139,13 +139,18 @@ pub const SEARCH_LIMIT: usize = 2000;
 /// Resolves `f.q` into `f.ids`: the applications in scope (and in the rest of the filter)
 /// whose receipt code, applicant name or phone match. Names and phones sit in the contact
 /// JSON and Vietnamese case folding is not in SQLite, so the match runs here.
-pub async fn resolve_search(db: &Db, scope: Scope, mut f: Filter) -> anyhow::Result<Filter> {
+pub async fn resolve_search(db: &Db, scope: Scope, d: &Decisions, mut f: Filter) -> anyhow::Result<Filter> {
     let Some(q) = f.q.clone() else { return Ok(f) };
     let mut base = f.clone();
     base.q = None;
     base.ids = None;
-    let (w, ps) = where_clause(db, scope, &base);
-    let sql = format!("SELECT id, receipt_code, CAST(contact AS TEXT) AS contact_text FROM applications{w}");
+    let mut ps = Vec::new();
+    let cols = Cols::of(db, d, &mut ps);
+    let (w, ps) = where_on(db, scope, &base, &cols, ps);
+    let sql = format!(
+        "SELECT applications.id AS id, receipt_code, CAST(contact AS TEXT) AS contact_text FROM applications{}{w}",
+        cols.join
+    );
     let mut ids = Vec::new();
     read!(db, pool => {
         let mut rows = bind_all!(sqlx::query(&sql), &ps).fetch(pool);
@@ -170,10 +175,108 @@ fn vietnam_midnight_utc(d: Date) -> OffsetDateTime {
     d.midnight().assume_offset(kc_rules::VIETNAM).to_offset(UtcOffset::UTC)
 }
 
-/// `WHERE …` (always present) and its parameters, numbered from `$1`.
+/// Which decision the list, the overview and the exports show, filter, sort and sum
+/// (`decision_policy`, docs/rule-changes.md): under `current`, the running pack's adopted
+/// decision (`application_current`, for the running pack id) where there is one, else the
+/// one the application was received with; under `received`, always the received one. The
+/// adopted decision, where it differs, is read beside it either way, so nothing is hidden.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decisions {
+    /// The running pack's id: a decision adopted under another pack is not read.
+    pub running: String,
+    /// `decision_policy = current`.
+    pub current: bool,
+}
+
+impl Decisions {
+    /// What the server's setting says.
+    pub fn of(running: &str, policy: crate::config::DecisionPolicy) -> Decisions {
+        Decisions { running: running.to_owned(), current: policy == crate::config::DecisionPolicy::Current }
+    }
+}
+
+/// The SQL of the decision columns a query reads: the join to the adopted decisions and the
+/// expressions of the outcome and amounts used (the received columns' names kept as aliases).
+struct Cols {
+    /// ` LEFT JOIN application_current c …`, or empty.
+    join: String,
+    outcome: String,
+    national: String,
+    local: String,
+    /// The decision document the failing criteria come from.
+    decision: String,
+    /// True where the running pack's adopted decision differs from the received one.
+    differs: String,
+    /// True where the centre uses the adopted decision (policy `current` and it differs).
+    used: String,
+}
+
+const VERSION_DECISION: &str = "(SELECT v.decision FROM application_versions v WHERE v.application_id = applications.id
+                        ORDER BY v.version DESC LIMIT 1)";
+
+impl Cols {
+    /// The received decision only (the detail page reads the adopted one itself).
+    fn received_only() -> Cols {
+        Cols {
+            join: String::new(),
+            outcome: "applications.outcome".to_owned(),
+            national: "applications.amount_national".to_owned(),
+            local: "applications.amount_local".to_owned(),
+            decision: format!("COALESCE({VERSION_DECISION}, applications.server_decision)"),
+            differs: "1 = 0".to_owned(),
+            used: "1 = 0".to_owned(),
+        }
+    }
+
+    /// The decisions `d` says, the running pack id pushed onto `ps` for the join. One
+    /// LEFT JOIN on the adopted table's primary key and plain expressions, in both
+    /// dialects: the 100k export stays one streamed query.
+    fn of(db: &Db, d: &Decisions, ps: &mut Vec<Param>) -> Cols {
+        ps.push(Param::Text(d.running.clone()));
+        let n = ps.len();
+        // A null-safe "differs" (an amount is NULL when no line of that fund has one).
+        let ne = if db.is_postgres() { "IS DISTINCT FROM" } else { "IS NOT" };
+        let differs = format!(
+            "(c.application_id IS NOT NULL AND (c.current_outcome <> applications.outcome
+              OR c.current_amount_national {ne} applications.amount_national
+              OR c.current_amount_local {ne} applications.amount_local))"
+        );
+        let received = Cols::received_only();
+        let join = format!(
+            " LEFT JOIN application_current c ON c.application_id = applications.id
+              AND c.current_pack_id = ${n} AND applications.server_pack_id <> ${n}"
+        );
+        if d.current {
+            // Where the adopted decision agrees, its figures are the received ones; its
+            // document is kept only where it differs (else the received one stands).
+            Cols {
+                join,
+                outcome: "COALESCE(c.current_outcome, applications.outcome)".to_owned(),
+                national: "CASE WHEN c.application_id IS NULL THEN applications.amount_national \
+                           ELSE c.current_amount_national END"
+                    .to_owned(),
+                local: "CASE WHEN c.application_id IS NULL THEN applications.amount_local \
+                        ELSE c.current_amount_local END"
+                    .to_owned(),
+                decision: format!("COALESCE(c.current_decision, {})", received.decision),
+                used: differs.clone(),
+                differs,
+            }
+        } else {
+            Cols { join, differs, ..received }
+        }
+    }
+}
+
+/// `WHERE …` (always present) and its parameters, numbered from `$1`, on the received
+/// decision.
 fn where_clause(db: &Db, scope: Scope, f: &Filter) -> (String, Vec<Param>) {
+    where_on(db, scope, f, &Cols::received_only(), Vec::new())
+}
+
+/// `WHERE …` on the decision columns `cols`, its parameters numbered after `ps`.
+fn where_on(db: &Db, scope: Scope, f: &Filter, cols: &Cols, mut ps: Vec<Param>) -> (String, Vec<Param>) {
     let mut sql = String::from(" WHERE 1 = 1");
-    let mut ps: Vec<Param> = Vec::new();
     // `$?` is the next parameter; `$T` the next parameter as a time.
     let mut push = |sql: &mut String, cond: &str, p: Param| {
         ps.push(p);
@@ -211,15 +314,15 @@ fn where_clause(db: &Db, scope: Scope, f: &Filter) -> (String, Vec<Param>) {
         push(&mut sql, " AND (',' || support_lines || ',') LIKE $?", Param::Text(format!("%,{l},%")));
     }
     match f.fund.as_deref() {
-        Some("national") => sql.push_str(" AND amount_national > 0"),
-        Some("local") => sql.push_str(" AND amount_local > 0"),
+        Some("national") => sql.push_str(&format!(" AND {} > 0", cols.national)),
+        Some("local") => sql.push_str(&format!(" AND {} > 0", cols.local)),
         _ => {}
     }
     if let Some(s) = &f.status {
         push(&mut sql, " AND status = $?", Param::Text(s.clone()));
     }
     if let Some(o) = &f.outcome {
-        push(&mut sql, " AND outcome = $?", Param::Text(o.clone()));
+        push(&mut sql, &format!(" AND {} = $?", cols.outcome), Param::Text(o.clone()));
     }
     if let Some(d) = f.drift {
         push(&mut sql, " AND drift = $?", Param::Bool(d));
@@ -233,6 +336,15 @@ fn where_clause(db: &Db, scope: Scope, f: &Filter) -> (String, Vec<Param>) {
     (sql, ps)
 }
 
+/// One decision's indexed figures: the outcome id and each fund's total (`None` when no line
+/// of that fund has an amount).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figures {
+    pub outcome: String,
+    pub amount_national: Option<i64>,
+    pub amount_local: Option<i64>,
+}
+
 /// One row of the list (and of the export, before labels).
 #[derive(Debug, Clone)]
 pub struct AppRow {
@@ -242,34 +354,58 @@ pub struct AppRow {
     pub province_code: Option<i64>,
     pub commune_code: Option<i64>,
     pub support_lines: String,
+    /// The outcome the centre uses ([`Decisions`]): the adopted decision's under `current`
+    /// where there is one, else the received one.
     pub outcome: String,
     pub status: String,
     pub drift: bool,
+    /// The national fund total the centre uses (as `outcome`).
     pub amount_national: Option<i64>,
+    /// The local fund total the centre uses (as `outcome`).
     pub amount_local: Option<i64>,
+    /// The decision it was received with (what the applicant was told; a staff correction's).
+    pub received: Figures,
+    /// The running pack's adopted decision, when it differs from the received one.
+    pub adopted: Option<Figures>,
+    /// Whether `outcome` and `amount_*` are the adopted decision's.
+    pub uses_adopted: bool,
     pub server_pack_id: String,
     pub contact_json: Option<String>,
     pub answers_json: String,
     pub assigned_to: Option<i64>,
     pub assigned_email: Option<String>,
-    /// The current decision (the newest correction's, else the server's).
+    /// The decision used (the adopted one's where it is used, else the newest correction's,
+    /// else the server's).
     pub decision_json: String,
 }
 
-fn row_columns(db: &Db) -> String {
+fn row_columns(db: &Db, c: &Cols) -> String {
     format!(
-        "id, receipt_code, {} AS received_text, CAST(province_code AS BIGINT) AS province_code,
-         CAST(commune_code AS BIGINT) AS commune_code, support_lines, outcome, status,
+        "applications.id AS id, receipt_code, {} AS received_text, CAST(province_code AS BIGINT) AS province_code,
+         CAST(commune_code AS BIGINT) AS commune_code, support_lines, {} AS outcome, status,
          CAST(CASE WHEN drift THEN 1 ELSE 0 END AS BIGINT) AS drift_int,
-         CAST(amount_national AS BIGINT) AS amount_national, CAST(amount_local AS BIGINT) AS amount_local,
+         CAST({} AS BIGINT) AS amount_national, CAST({} AS BIGINT) AS amount_local,
+         applications.outcome AS received_outcome, CAST(applications.amount_national AS BIGINT) AS received_national,
+         CAST(applications.amount_local AS BIGINT) AS received_local,
+         CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS adopted_differs,
+         CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS adopted_used,
+         {} AS adopted_outcome, {} AS adopted_national, {} AS adopted_local,
          server_pack_id, CAST(contact AS TEXT) AS contact_text,
          CAST(COALESCE((SELECT v.answers FROM application_versions v WHERE v.application_id = applications.id
                         ORDER BY v.version DESC LIMIT 1), answers) AS TEXT) AS answers_text,
-         CAST(COALESCE((SELECT v.decision FROM application_versions v WHERE v.application_id = applications.id
-                        ORDER BY v.version DESC LIMIT 1), server_decision) AS TEXT) AS decision_text,
+         CAST({} AS TEXT) AS decision_text,
          CAST(assigned_to AS BIGINT) AS assigned_to,
          (SELECT s.email FROM staff_accounts s WHERE s.id = applications.assigned_to) AS assigned_email",
-        db.time_col("received_at")
+        db.time_col("received_at"),
+        c.outcome,
+        c.national,
+        c.local,
+        c.differs,
+        c.used,
+        if c.join.is_empty() { "CAST(NULL AS TEXT)" } else { "c.current_outcome" },
+        if c.join.is_empty() { "CAST(NULL AS BIGINT)" } else { "CAST(c.current_amount_national AS BIGINT)" },
+        if c.join.is_empty() { "CAST(NULL AS BIGINT)" } else { "CAST(c.current_amount_local AS BIGINT)" },
+        c.decision,
     )
 }
 
@@ -288,6 +424,21 @@ macro_rules! app_row {
             drift: r.try_get::<i64, _>("drift_int")? != 0,
             amount_national: r.try_get("amount_national")?,
             amount_local: r.try_get("amount_local")?,
+            received: Figures {
+                outcome: r.try_get("received_outcome")?,
+                amount_national: r.try_get("received_national")?,
+                amount_local: r.try_get("received_local")?,
+            },
+            adopted: match (r.try_get::<i64, _>("adopted_differs")?, r.try_get::<Option<String>, _>("adopted_outcome")?)
+            {
+                (1, Some(outcome)) => Some(Figures {
+                    outcome,
+                    amount_national: r.try_get("adopted_national")?,
+                    amount_local: r.try_get("adopted_local")?,
+                }),
+                _ => None,
+            },
+            uses_adopted: r.try_get::<i64, _>("adopted_used")? != 0,
             server_pack_id: r.try_get("server_pack_id")?,
             contact_json: r.try_get("contact_text")?,
             answers_json: r.try_get("answers_text")?,
@@ -311,14 +462,23 @@ pub struct Totals {
 }
 
 /// One page of the list, newest first, and the totals of the whole filter.
-pub async fn list(db: &Db, scope: Scope, f: &Filter, page: i64) -> anyhow::Result<(Vec<AppRow>, Totals)> {
-    let f = &resolve_search(db, scope, f.clone()).await?;
-    let (w, ps) = where_clause(db, scope, f);
+pub async fn list(
+    db: &Db,
+    scope: Scope,
+    d: &Decisions,
+    f: &Filter,
+    page: i64,
+) -> anyhow::Result<(Vec<AppRow>, Totals)> {
+    let f = &resolve_search(db, scope, d, f.clone()).await?;
+    let mut ps = Vec::new();
+    let cols = Cols::of(db, d, &mut ps);
+    let (w, ps) = where_on(db, scope, f, &cols, ps);
+    let join = &cols.join;
     let n = ps.len();
     let dir = if f.desc { "DESC" } else { "ASC" };
     let sql = format!(
-        "SELECT * FROM (SELECT {} FROM applications{w}) AS t ORDER BY {} {dir}, id {dir} LIMIT ${} OFFSET ${}",
-        row_columns(db),
+        "SELECT * FROM (SELECT {} FROM applications{join}{w}) AS t ORDER BY {} {dir}, id {dir} LIMIT ${} OFFSET ${}",
+        row_columns(db, &cols),
         f.sort.sql().replace("{dir}", dir),
         n + 1,
         n + 2
@@ -330,11 +490,12 @@ pub async fn list(db: &Db, scope: Scope, f: &Filter, page: i64) -> anyhow::Resul
         let rows = bind_all!(sqlx::query(&sql), &lps).fetch_all(pool).await.context("listing applications")?;
         rows.iter().map(|r| Ok(app_row!(r))).collect::<anyhow::Result<Vec<AppRow>>>()?
     });
+    let (nat, loc) = (&cols.national, &cols.local);
     let sql = format!(
         "SELECT status, COUNT(*) AS n,
-                CAST(COALESCE(SUM(CASE WHEN COALESCE(amount_national, 0) >= COALESCE(amount_local, 0)
-                                       THEN COALESCE(amount_national, 0) ELSE COALESCE(amount_local, 0) END), 0) AS BIGINT) AS amount
-         FROM applications{w} GROUP BY status"
+                CAST(COALESCE(SUM(CASE WHEN COALESCE({nat}, 0) >= COALESCE({loc}, 0)
+                                       THEN COALESCE({nat}, 0) ELSE COALESCE({loc}, 0) END), 0) AS BIGINT) AS amount
+         FROM applications{join}{w} GROUP BY status"
     );
     let mut totals = Totals::default();
     read!(db, pool => {
@@ -355,12 +516,19 @@ pub async fn list(db: &Db, scope: Scope, f: &Filter, page: i64) -> anyhow::Resul
 pub async fn export_rows(
     db: &Db,
     scope: Scope,
+    d: &Decisions,
     f: &Filter,
     tx: tokio::sync::mpsc::Sender<anyhow::Result<AppRow>>,
 ) -> anyhow::Result<()> {
-    let f = &resolve_search(db, scope, f.clone()).await?;
-    let (w, ps) = where_clause(db, scope, f);
-    let sql = format!("SELECT {} FROM applications{w} ORDER BY received_at, id", row_columns(db));
+    let f = &resolve_search(db, scope, d, f.clone()).await?;
+    let mut ps = Vec::new();
+    let cols = Cols::of(db, d, &mut ps);
+    let (w, ps) = where_on(db, scope, f, &cols, ps);
+    let sql = format!(
+        "SELECT {} FROM applications{}{w} ORDER BY received_at, applications.id",
+        row_columns(db, &cols),
+        cols.join
+    );
     read!(db, pool => {
         let mut rows = bind_all!(sqlx::query(&sql), &ps).fetch(pool);
         loop {
@@ -430,7 +598,7 @@ pub async fn detail(db: &Db, scope: Scope, code: &str) -> anyhow::Result<Option<
                 CAST(server_decision AS TEXT) AS server_decision_text, client_pack_id, applicant_comment,
                 CAST(server_as_of AS TEXT) AS server_as_of_text, CAST(answers AS TEXT) AS original_answers_text
          FROM applications{w} AND receipt_code = ${}",
-        row_columns(db),
+        row_columns(db, &Cols::received_only()),
         ps.len()
     );
     let found = read!(db, pool => {
@@ -670,8 +838,8 @@ pub struct Correction {
 
 /// Stores a correction as the next version of an application in the actor's scope; the
 /// application's indexed outcome and amounts follow the new decision (the applicant's
-/// original answers and decision stay as they were). One transaction with the changes feed
-/// and the audit log.
+/// original answers and decision stay as they were) and a decision adopted on the old
+/// answers is dropped. One transaction with the changes feed and the audit log.
 pub async fn correct(
     db: &Db,
     actor: &Account,
@@ -724,6 +892,10 @@ pub async fn correct(
             .bind(c.drift).bind(id)
             .execute(&mut *tx).await?;
         sqlx::query(&change).bind(seq).bind(id).bind(&at).execute(&mut *tx).await?;
+        // The correction is decided under the running pack, on the new answers: a decision
+        // adopted before it, on the old answers, no longer holds (the next adoption pass
+        // decides the corrected answers again where the pack differs).
+        sqlx::query("DELETE FROM application_current WHERE application_id = $1").bind(id).execute(&mut *tx).await?;
         let detail = format!(
             "phiên bản {version}, {}: {} → {}; {}",
             super::labels::label(super::html::Lang::Vi, super::labels::Kind::Answer, &c.field),
