@@ -98,57 +98,26 @@ fn page(s: &Session, v: &Values, report: Option<Markup>, status: StatusCode) -> 
     s.page(status, l.t("Ảnh hưởng của bộ quy tắc mới", "Impact of a candidate rule pack"), body)
 }
 
-/// The fields of a `multipart/form-data` or form-encoded body, by name (a repeated name
-/// keeps its first value).
-fn form_fields(content_type: &str, body: &[u8]) -> Option<HashMap<String, Vec<u8>>> {
+/// The fields of a `multipart/form-data` (parsed by `multer`) or form-encoded body, by name
+/// (a repeated name keeps its first value); `None` when the body is neither or malformed.
+async fn form_fields(content_type: &str, body: axum::body::Bytes) -> Option<HashMap<String, Vec<u8>>> {
     let mut out = HashMap::new();
     if content_type.starts_with("application/x-www-form-urlencoded") {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).ok()?;
         for (k, v) in pairs {
             out.entry(k).or_insert_with(|| v.into_bytes());
         }
         return Some(out);
     }
-    if !content_type.starts_with("multipart/form-data") {
-        return None;
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let whole = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut form = multer::Multipart::new(whole, boundary);
+    while let Some(field) = form.next_field().await.ok()? {
+        let Some(name) = field.name().map(str::to_owned) else { continue };
+        let value = field.bytes().await.ok()?;
+        out.entry(name).or_insert_with(|| value.to_vec());
     }
-    let boundary = content_type.split(';').find_map(|p| p.trim().strip_prefix("boundary="))?.trim_matches('"');
-    if boundary.is_empty() {
-        return None;
-    }
-    let delimiter = format!("\r\n--{boundary}");
-    // The first delimiter has no CRLF before it.
-    let mut rest = body.strip_prefix(format!("--{boundary}").as_bytes())?;
-    loop {
-        if rest.starts_with(b"--") {
-            return Some(out);
-        }
-        rest = rest.strip_prefix(b"\r\n")?;
-        let head_end = find(rest, b"\r\n\r\n")?;
-        let head = std::str::from_utf8(&rest[..head_end]).ok()?;
-        let after_head = &rest[head_end + 4..];
-        let end = find(after_head, delimiter.as_bytes())?;
-        let name = head
-            .lines()
-            .find(|h| h.to_ascii_lowercase().starts_with("content-disposition:"))
-            .and_then(|h| h.split(';').find_map(|p| p.trim().strip_prefix("name=")))
-            .map(|n| n.trim_matches('"').to_owned())?;
-        out.entry(name).or_insert_with(|| after_head[..end].to_vec());
-        rest = &after_head[end + delimiter.len()..];
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    let first = *needle.first()?;
-    let mut from = 0;
-    while let Some(i) = haystack[from..].iter().position(|b| *b == first) {
-        let at = from + i;
-        if haystack[at..].starts_with(needle) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
+    Some(out)
 }
 
 /// `POST /staff/impact` (admins): the report for the uploaded candidate.
@@ -174,7 +143,7 @@ pub async fn run_report(State(state): State<AppState>, s: Session, request: Requ
             StatusCode::PAYLOAD_TOO_LARGE,
         );
     };
-    let Some(fields) = form_fields(&content_type, &body) else {
+    let Some(fields) = form_fields(&content_type, body).await else {
         return fail(
             Values::default(),
             l.t(
@@ -468,15 +437,16 @@ fn render(
 mod tests {
     use super::*;
 
-    #[test]
-    fn multipart_and_form_encoded_fields() {
+    #[tokio::test]
+    async fn multipart_and_form_encoded_fields() {
+        let fields = |t: &'static str, b: &'static [u8]| form_fields(t, axum::body::Bytes::from_static(b));
         let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"pack\"; filename=\"p.json\"\r\nContent-Type: application/json\r\n\r\n{\"a\":\r\n1}\r\n--XyZ--\r\n";
-        let f = form_fields("multipart/form-data; boundary=XyZ", body).unwrap();
+        let f = fields("multipart/form-data; boundary=XyZ", body).await.unwrap();
         assert_eq!(f["csrf"], b"abc");
         assert_eq!(f["pack"], b"{\"a\":\r\n1}");
-        let f = form_fields("application/x-www-form-urlencoded", b"csrf=a&pack_text=%7B%7D").unwrap();
+        let f = fields("application/x-www-form-urlencoded", b"csrf=a&pack_text=%7B%7D").await.unwrap();
         assert_eq!(f["pack_text"], b"{}");
-        assert!(form_fields("text/plain", b"x").is_none());
-        assert!(form_fields("multipart/form-data; boundary=XyZ", b"--XyZ\r\nbroken").is_none());
+        assert!(fields("text/plain", b"x").await.is_none());
+        assert!(fields("multipart/form-data; boundary=XyZ", b"--XyZ\r\nbroken").await.is_none());
     }
 }
