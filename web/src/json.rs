@@ -407,7 +407,8 @@ impl<'de> Reader<'de> {
         Ok(())
     }
 
-    /// Before element `first`..: `Some(())` when one follows, `None` at `close`.
+    /// Before the next element (a comma unless it is the `first`): `true` when one follows,
+    /// `false` at `close` (not consumed).
     fn more(&mut self, first: &mut bool, close: u8) -> Result<bool> {
         let b = self.next_token()?;
         if b == close {
