@@ -51,7 +51,7 @@ pub fn recheck(
         client_pack_id: submission.client_pack_id.clone(),
         server_as_of: as_of,
         server_decision_json: to_json(&decision)?,
-        server_pack_id: decision.pack_id.clone(),
+        server_pack_id: decision.pack_id.to_string(),
         drift,
         outcome: outcome_id(&decision).to_owned(),
         amount_national: amount(Fund::National),

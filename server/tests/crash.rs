@@ -61,7 +61,7 @@ fn submission() -> Submission {
     getrandom::fill(&mut id).unwrap();
     Submission {
         client_id: Uuid::from_bytes(id),
-        client_pack_id: client_decision.pack_id.clone(),
+        client_pack_id: client_decision.pack_id.to_string(),
         client_as_of: as_of,
         client_decision,
         application,

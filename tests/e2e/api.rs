@@ -136,7 +136,7 @@ async fn a_differing_client_decision_is_stored_with_drift(app: TestApp) {
     // Pack drift: the client ran an older pack.
     let mut old = sample_submission();
     old.client_pack_id = "2024-01-01.000000000000".to_owned();
-    old.client_decision.pack_id = old.client_pack_id.clone();
+    old.client_decision.pack_id = old.client_pack_id.clone().into();
     let receipt: Receipt = app.submit(&old).await.json().await.unwrap();
     assert!(receipt.drift);
     // Stored, not only answered.

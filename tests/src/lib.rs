@@ -247,7 +247,7 @@ pub fn sample_submission() -> Submission {
     let client_decision = client_decision(&application);
     Submission {
         client_id: Uuid::new_v4(),
-        client_pack_id: client_decision.pack_id.clone(),
+        client_pack_id: client_decision.pack_id.to_string(),
         client_as_of: today(),
         client_decision,
         application,

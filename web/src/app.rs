@@ -51,7 +51,7 @@ fn result_event(state: &State) -> Option<ResultEvent> {
         amount_national: d.total(Fund::National).to_i64(),
         amount_local: d.total(Fund::Local).to_i64(),
         questions_left: d.missing.len(),
-        pack_id: d.pack_id.clone(),
+        pack_id: d.pack_id.to_string(),
     })
 }
 

@@ -450,7 +450,7 @@ impl State {
             client_id: self.draft.client_id,
             application: self.draft.application.clone(),
             client_as_of: self.today,
-            client_pack_id: decision.pack_id.clone(),
+            client_pack_id: decision.pack_id.to_string(),
             client_decision: decision,
             contact: self.draft.contact.to_contact(),
             centre_id: self.options.centre_id.clone().filter(|s| !s.is_empty()),

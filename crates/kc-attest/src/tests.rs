@@ -31,7 +31,7 @@ fn signed(signer: &Signer) -> Value {
         code: "KC-7F3K-92QD-M4TX-8HJW".to_owned(),
         client_id: Uuid::from_u128(7),
         received_at: datetime!(2026-03-02 03:04:05.123456 UTC),
-        pack_id: decision.pack_id.clone(),
+        pack_id: decision.pack_id.to_string(),
         as_of,
         answers: serde_json::to_value(&app).unwrap(),
         decision: serde_json::to_value(&decision).unwrap(),

@@ -104,7 +104,7 @@ pub(crate) fn render(d: &Decision, pack: &RulePack) -> String {
         };
         let _ =
             writeln!(s, "  {} {} — {}{}: {}", mark(c.status), c.id.label_vi(), status_vi(c.status), lines, c.reason.vi);
-        for cmp in &c.compared {
+        for cmp in c.compared.iter() {
             let _ = writeln!(s, "      so sánh: {}", compared(pack, cmp));
         }
         let _ = writeln!(s, "      căn cứ: {} {}", c.citation, confidence(c.confidence));
@@ -159,7 +159,7 @@ pub(crate) fn render(d: &Decision, pack: &RulePack) -> String {
 
     if !d.papers.is_empty() {
         let _ = writeln!(s, "\nGIẤY TỜ CẦN CHUẨN BỊ");
-        for p in &d.papers {
+        for p in d.papers.iter() {
             let _ = writeln!(s, "  • {} — {} {}", p.label.vi, p.citation, confidence(p.confidence));
         }
     }

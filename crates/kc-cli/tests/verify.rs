@@ -43,7 +43,7 @@ fn receipt(signer: &Signer) -> Value {
         code: "KC-7F3K-92QD-M4TX-8HJW".to_owned(),
         client_id: uuid_of(9),
         received_at: time::macros::datetime!(2026-03-02 03:04:05.25 UTC),
-        pack_id: decision.pack_id.clone(),
+        pack_id: decision.pack_id.to_string(),
         as_of,
         answers: serde_json::to_value(&app).unwrap(),
         decision: serde_json::to_value(&decision).unwrap(),

@@ -39,9 +39,9 @@ pub struct CriterionResult {
     pub lines: Vec<Line>,
     /// Plain-language reason.
     pub reason: Text,
-    /// The values compared.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub compared: Vec<Comparison>,
+    /// The values compared (borrowed when they follow from the pack and a fixed answer).
+    #[serde(default, skip_serializing_if = "<[Comparison]>::is_empty")]
+    pub compared: Cow<'static, [Comparison]>,
     /// Legal basis.
     pub citation: Citation,
     /// How sure the rule is.
@@ -189,10 +189,11 @@ pub struct Decision {
     pub missing: Vec<Question>,
     /// Counterfactuals.
     pub hints: Vec<Hint>,
-    /// Papers to prepare next.
-    pub papers: Vec<PaperRef>,
+    /// Papers to prepare next (borrowed: the same lines and subject get the same papers, kept
+    /// once per pack).
+    pub papers: Cow<'static, [PaperRef]>,
     /// The rule pack that produced this.
-    pub pack_id: String,
+    pub pack_id: Cow<'static, str>,
     /// The date the rules were taken at.
     #[serde(with = "crate::iso_date")]
     pub as_of: Date,

@@ -8,6 +8,7 @@ use time::Date;
 use crate::amount::{self, Source};
 use crate::context::{Ctx, Lines, Local, line_status, local_layer};
 use crate::params::Params;
+use crate::resolved::Resolved;
 use crate::{
     Application, CriterionResult, Decision, Line, Outcome, PaperRef, ParamId, RulePack, RulesError, Status, Subject,
     Text, criteria, hints, priorities, questions,
@@ -88,27 +89,30 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
         missing,
         hints,
         papers,
-        pack_id: pack.id.clone(),
+        pack_id: Cow::Borrowed(&pack.id),
         as_of,
     })
 }
 
 /// Papers to prepare: common ones, those of the requested lines, and enterprise-only ones
-/// when the subject is an enterprise (domain §9).
-fn papers(ctx: &Ctx<'_>) -> Vec<PaperRef> {
+/// when the subject is an enterprise (domain §9). Chosen once per pack, lines and subject.
+fn papers(ctx: &Ctx<'_>) -> Cow<'static, [PaperRef]> {
     let enterprise = ctx.app.subject == Some(Subject::Enterprise);
     let asked = ctx.lines.iter().fold(0u32, |m, l| m | 1 << l as u32);
-    let wanted = |p: &&'static crate::pack::Paper| {
-        (p.lines.is_empty() || p.lines.iter().any(|l| asked & 1 << *l as u32 != 0))
-            && (!p.enterprises_only || enterprise)
-    };
-    // Counted first: one allocation of the right size.
-    let mut out = Vec::with_capacity(ctx.pack.papers.iter().filter(wanted).count());
-    out.extend(ctx.pack.papers.iter().filter(wanted).map(|p| PaperRef {
-        id: Cow::Borrowed(&p.id),
-        label: Text::new(p.label_vi.as_str(), p.label_en.as_str()),
-        citation: p.citation.borrowed(),
-        confidence: p.confidence,
-    }));
-    out
+    let pack = ctx.pack;
+    Resolved::papers(pack, asked, enterprise, || {
+        pack.papers
+            .iter()
+            .filter(|p| {
+                (p.lines.is_empty() || p.lines.iter().any(|l| asked & 1 << *l as u32 != 0))
+                    && (!p.enterprises_only || enterprise)
+            })
+            .map(|p| PaperRef {
+                id: Cow::Borrowed(&p.id),
+                label: Text::new(p.label_vi.as_str(), p.label_en.as_str()),
+                citation: p.citation.borrowed(),
+                confidence: p.confidence,
+            })
+            .collect()
+    })
 }

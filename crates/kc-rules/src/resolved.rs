@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use time::Date;
 
 use crate::pack::{Param, Value};
-use crate::{Decimal, Line, ParamId, RulePack, Text};
+use crate::{Decimal, Line, PaperRef, ParamId, RulePack, Text};
 
 /// The per-pack cache ([`RulePack`]'s `resolved` field). Empty until first used; a clone of
 /// a pack starts empty (the copy may be changed before it is used).
@@ -35,6 +35,14 @@ pub(crate) struct Resolved {
     /// Why each commune meets the 2025 location test, by position (not for a ward of a
     /// centrally-run city: a craft village decides).
     places: Slots,
+    /// The papers to prepare, by [`paper_set`].
+    papers: OnceLock<Box<[OnceLock<Box<[PaperRef]>>]>>,
+}
+
+/// The index of a set of papers: the requested lines as bits, and whether the subject is an
+/// enterprise (the only answers that choose papers).
+fn paper_set(lines: u32, enterprise: bool) -> usize {
+    (lines as usize) << 1 | usize::from(enterprise)
 }
 
 impl Clone for Resolved {
@@ -142,6 +150,23 @@ impl Resolved {
         let i = periods.partition_point(|p| p.from <= date);
         // `periods[0]` starts at `Date::MIN`, so `i >= 1`.
         &periods[i.saturating_sub(1)]
+    }
+
+    /// The papers of `pack` to prepare for the requested `lines` (bit `1 << line`) and
+    /// subject, made by `make` the first time.
+    pub(crate) fn papers(
+        pack: &'static RulePack,
+        lines: u32,
+        enterprise: bool,
+        make: impl FnOnce() -> Box<[PaperRef]>,
+    ) -> Cow<'static, [PaperRef]> {
+        let every_line = (1 << Line::COUNT) - 1;
+        let sets =
+            pack.resolved.papers.get_or_init(|| (0..=paper_set(every_line, true)).map(|_| OnceLock::new()).collect());
+        match sets.get(paper_set(lines, enterprise)) {
+            Some(set) => Cow::Borrowed(set.get_or_init(make)),
+            None => Cow::Owned(make().into_vec()),
+        }
     }
 
     /// The memo slot of the reason of sector number `index` of `pack`.

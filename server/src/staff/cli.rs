@@ -134,7 +134,7 @@ async fn bench_seed(db: &Db, rows: usize) -> anyhow::Result<()> {
         let decision = kc_rules::evaluate(pack, &app, as_of)?;
         let submission = kc_api::Submission {
             client_id: uuid::Uuid::nil(),
-            client_pack_id: decision.pack_id.clone(),
+            client_pack_id: decision.pack_id.to_string(),
             client_as_of: as_of,
             client_decision: decision,
             application: app,

@@ -492,7 +492,7 @@ fn slip(
             }
             @if !dec.papers.is_empty() {
                 h2 { (l.t("Giấy tờ cần mang theo", "Papers to bring")) }
-                ol { @for p in &dec.papers { li { (l.t(&p.label.vi, &p.label.en)) } } }
+                ol { @for p in dec.papers.iter() { li { (l.t(&p.label.vi, &p.label.en)) } } }
             }
             p.muted { (l.t("Kết quả tự kiểm tra chỉ để tham khảo; trung tâm xét duyệt theo hồ sơ đề án.", "The self-check is for guidance; the centre decides on the full dossier.")) " · " (dec.pack_id) }
         }

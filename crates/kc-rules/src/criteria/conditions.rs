@@ -1,16 +1,18 @@
-use super::{R, applies, cite, cmp, from_bool, result, yes_no};
+use super::{R, applies, cite, from_bool, result, yes_no_cmps, yes_no_index};
+use crate::Comparison;
 use crate::context::Ctx;
 use crate::{CriterionId, CriterionResult, Line, ParamId, QuestionId, Status, Text};
 
-/// One request condition: its criterion, switch, question, the lines it applies to
+/// One request condition: its criterion, switch, the lines it applies to
 /// (`None`: every line, also before any line is chosen) and its reasons when met, not met,
-/// unknown.
+/// unknown, and its question's answer compared.
 struct Condition {
     id: CriterionId,
     switch: ParamId,
-    question: QuestionId,
     lines: Option<fn(Line) -> bool>,
     reasons: [Text; 3],
+    /// The answer compared with "có", by [`yes_no_index`].
+    compared: [Comparison; 3],
 }
 
 /// A `static`, not a `const`: a `const` of texts would be built and dropped on every use.
@@ -18,7 +20,7 @@ static CONDITIONS: [Condition; 4] = [
     Condition {
         id: CriterionId::EquipmentNew,
         switch: ParamId::EquipmentNew,
-        question: QuestionId::EquipmentNew,
+        compared: yes_no_cmps(QuestionId::EquipmentNew, "có"),
         lines: Some(Line::buys_equipment),
         reasons: [
             Text::fixed("Máy móc, thiết bị là máy mới.", "The machinery is new."),
@@ -32,7 +34,7 @@ static CONDITIONS: [Condition; 4] = [
     Condition {
         id: CriterionId::NoDoubleFunding,
         switch: ParamId::NoDoubleFunding,
-        question: QuestionId::NoOtherStateFunding,
+        compared: yes_no_cmps(QuestionId::NoOtherStateFunding, "có"),
         lines: None,
         reasons: [
             Text::fixed(
@@ -52,7 +54,7 @@ static CONDITIONS: [Condition; 4] = [
     Condition {
         id: CriterionId::CounterpartFunding,
         switch: ParamId::CounterpartFunding,
-        question: QuestionId::CounterpartFunding,
+        compared: yes_no_cmps(QuestionId::CounterpartFunding, "có"),
         lines: None,
         reasons: [
             Text::fixed("Cam kết bố trí vốn đối ứng phần còn lại.", "Commits to fund the rest of the cost."),
@@ -66,7 +68,7 @@ static CONDITIONS: [Condition; 4] = [
     Condition {
         id: CriterionId::TechnologyNewLocally,
         switch: ParamId::TechnologyNewLocally,
-        question: QuestionId::TechnologyNewLocally,
+        compared: yes_no_cmps(QuestionId::TechnologyNewLocally, "có"),
         lines: Some(|l| l == Line::DemoModel),
         reasons: [
             Text::fixed(
@@ -110,7 +112,7 @@ pub(crate) fn conditions(ctx: &Ctx<'_>, out: &mut Vec<CriterionResult>) -> R<()>
             Status::NotMet => &cond.reasons[1],
             Status::Unknown => &cond.reasons[2],
         };
-        let compared = vec![cmp(cond.question, yes_no(answer), "=", "có")];
+        let compared = std::slice::from_ref(&cond.compared[yes_no_index(answer)]);
         out.push(result(ctx, cond.id, &lines, status, reason.clone(), compared, cite(&switch)));
     }
     Ok(())

@@ -41,6 +41,37 @@ pub(crate) fn cmp(
     Comparison { what: Cow::Borrowed(what.id()), actual: actual.into(), op: Cow::Borrowed(op), limit: limit.into() }
 }
 
+/// [`cmp`] of words only, for the tables of comparisons a decision borrows instead of
+/// building.
+pub(crate) const fn fixed_cmp(
+    what: QuestionId,
+    actual: &'static str,
+    op: &'static str,
+    limit: &'static str,
+) -> Comparison {
+    Comparison {
+        what: Cow::Borrowed(what.id()),
+        actual: Cow::Borrowed(actual),
+        op: Cow::Borrowed(op),
+        limit: Cow::Borrowed(limit),
+    }
+}
+
+/// The three comparisons of a yes-no answer with "có" (yes, no, unanswered), indexed like
+/// the statuses [`from_bool`] gives: met, not met, unknown.
+pub(crate) const fn yes_no_cmps(what: QuestionId, limit: &'static str) -> [Comparison; 3] {
+    [fixed_cmp(what, "có", "=", limit), fixed_cmp(what, "không", "=", limit), fixed_cmp(what, "?", "=", limit)]
+}
+
+/// The position of an answer in [`yes_no_cmps`].
+pub(crate) fn yes_no_index(answer: Option<bool>) -> usize {
+    match answer {
+        Some(true) => 0,
+        Some(false) => 1,
+        None => 2,
+    }
+}
+
 /// Met / not met / unknown from a yes-no answer.
 pub(crate) fn from_bool(answer: Option<bool>) -> Status {
     match answer {
@@ -68,11 +99,11 @@ pub(crate) fn result(
     applies: &Applies,
     status: Status,
     reason: Text,
-    compared: Vec<Comparison>,
+    compared: impl Into<Cow<'static, [Comparison]>>,
     (citation, confidence): Source,
 ) -> CriterionResult {
     let lines = if applies.len == ctx.lines.len() { Vec::new() } else { applies.lines().to_vec() };
-    CriterionResult { id, status, lines, reason, compared, citation, confidence }
+    CriterionResult { id, status, lines, reason, compared: compared.into(), citation, confidence }
 }
 
 /// The requested lines a criterion applies to.

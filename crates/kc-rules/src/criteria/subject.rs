@@ -1,6 +1,27 @@
-use super::{R, Source, applies, cite, cmp, result};
+use super::{R, Source, applies, cite, fixed_cmp, result};
 use crate::context::Ctx;
-use crate::{Citation, Confidence, CriterionId, CriterionResult, Line, ParamId, QuestionId, Status, Subject, Text};
+use crate::{
+    Citation, Comparison, Confidence, CriterionId, CriterionResult, Line, ParamId, QuestionId, Status, Subject, Text,
+};
+
+/// The subjects accepted without and with a union of cooperatives.
+const ACCEPTED: [&str; 2] = [
+    "doanh nghiệp nhỏ và vừa, hợp tác xã, tổ hợp tác, hộ kinh doanh",
+    "doanh nghiệp nhỏ và vừa, hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác, hộ kinh doanh",
+];
+
+/// The answer compared with the accepted subjects, by answer (`Subject as usize`, then
+/// unanswered) and by [`ACCEPTED`]: borrowed by every decision.
+static COMPARED: [[Comparison; 2]; Subject::COUNT + 1] = {
+    const fn row(answer: &'static str) -> [Comparison; 2] {
+        [
+            fixed_cmp(QuestionId::Subject, answer, "∈", ACCEPTED[0]),
+            fixed_cmp(QuestionId::Subject, answer, "∈", ACCEPTED[1]),
+        ]
+    }
+    let s = Subject::ALL;
+    [row(s[0].id()), row(s[1].id()), row(s[2].id()), row(s[3].id()), row(s[4].id()), row(s[5].id()), row("?")]
+};
 
 /// **Subject** — Decree 45/2012 Art. 1 cl. 2 as amended by Decree 235/2025 Art. 1 cl. 1;
 /// TT 28/2018 Art. 2. Household businesses, cooperatives, cooperative groups and enterprises
@@ -17,11 +38,6 @@ pub(crate) fn subject(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
     let source: Source = match &union {
         Some(u) => cite(u),
         None => (Citation::fixed("Nghị định 45/2012/NĐ-CP", "Điều 1 khoản 2"), Confidence::V),
-    };
-    let accepted = if union_ok {
-        "doanh nghiệp nhỏ và vừa, hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác, hộ kinh doanh"
-    } else {
-        "doanh nghiệp nhỏ và vừa, hợp tác xã, tổ hợp tác, hộ kinh doanh"
     };
     let (status, reason) = match ctx.app.subject {
         None => (
@@ -96,7 +112,7 @@ pub(crate) fn subject(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
     } else {
         reason
     };
-    let actual = ctx.app.subject.map_or("?", Subject::id);
-    let compared = vec![cmp(QuestionId::Subject, actual, "∈", accepted)];
+    let row = ctx.app.subject.map_or(Subject::COUNT, |s| s as usize);
+    let compared = std::slice::from_ref(&COMPARED[row][usize::from(union_ok)]);
     Ok(Some(result(ctx, CriterionId::Subject, &lines, status, reason, compared, source)))
 }
