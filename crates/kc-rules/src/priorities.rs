@@ -2,29 +2,67 @@
 //! They never change eligibility; a dated multiplier may reward the area and sector ones.
 
 use crate::context::Ctx;
-use crate::resolved::key;
 use crate::text::{Piece, cat};
 use crate::{Citation, Confidence, ParamId, PriorityFact, PriorityId, RulesError, Status, Text};
 
-fn yes(b: Option<bool>) -> Status {
-    match b {
-        Some(true) => Status::Met,
-        Some(false) => Status::NotMet,
-        None => Status::Unknown,
-    }
-}
+use crate::criteria::from_bool as yes;
 
 const D45_ART6_CL1: Citation = Citation::fixed("Nghị định 45/2012/NĐ-CP", "Điều 6 khoản 1");
 const T46_ART6: Citation = Citation::fixed("Thông tư 46/2012/TT-BCT", "Điều 6");
 
+/// The priority facts of a period, statuses aside, and the thresholds two of them compare:
+/// everything in a fact but its status follows from the pack, so it is written once per
+/// period ([`crate::resolved::Texts::priorities`]).
+pub(crate) struct Facts {
+    facts: Box<[PriorityFact]>,
+    local_materials: u32,
+    workers: u32,
+}
+
 /// The priority facts of an application, in the order of docs/engine.md.
 pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError> {
-    let a = &ctx.app;
-    let fact = |id, status, reason, citation, confidence| PriorityFact { id, status, reason, citation, confidence };
+    let memo = &ctx.p.period.texts.priorities;
+    let t = match memo.get() {
+        Some(t) => t,
+        None => {
+            let t = facts(ctx)?;
+            memo.get_or_init(|| t)
+        }
+    };
+    let (a, p) = (&ctx.app, &ctx.app.priority);
+    let mut out = Vec::with_capacity(t.facts.len());
+    out.extend(t.facts.iter().map(|f| {
+        let status = match f.id {
+            PriorityId::DifficultArea => yes(a.location.difficult_area),
+            PriorityId::EthnicMinorityArea => yes(p.ethnic_minority_area),
+            PriorityId::WomenOwned => yes(p.women_owned),
+            PriorityId::EthnicMinorityOwned => yes(p.ethnic_minority_owned),
+            PriorityId::EthnicMinorityWorkers => yes(p.ethnic_minority_workers),
+            PriorityId::PrioritySector => ctx.sector.map_or(Status::Unknown, |s| yes(Some(s.priority))),
+            PriorityId::TypicalRuralProduct => yes(p.typical_rural_product),
+            PriorityId::Exports => yes(p.exports),
+            PriorityId::LocalMaterials => yes(p.local_materials_percent.map(|v| u32::from(v) > t.local_materials)),
+            PriorityId::LabourIntensive => yes(p.workers.map(|w| w >= t.workers)),
+        };
+        // Borrowed from the period: no text is copied.
+        PriorityFact {
+            id: f.id,
+            status,
+            reason: f.reason.borrowed(),
+            citation: f.citation.borrowed(),
+            confidence: f.confidence,
+        }
+    }));
+    Ok(out)
+}
+
+/// The facts of the period of `ctx`, every status unknown.
+fn facts(ctx: &Ctx<'_>) -> Result<Facts, RulesError> {
+    let fact =
+        |id, reason, citation, confidence| PriorityFact { id, status: Status::Unknown, reason, citation, confidence };
     let mut out = Vec::with_capacity(PriorityId::ALL.len());
     out.push(fact(
         PriorityId::DifficultArea,
-        yes(a.location.difficult_area),
         Text::fixed(
             "Địa bàn có điều kiện kinh tế – xã hội khó khăn, đặc biệt khó khăn",
             "Area with difficult socio-economic conditions",
@@ -34,7 +72,6 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
     ));
     out.push(fact(
         PriorityId::EthnicMinorityArea,
-        yes(a.priority.ethnic_minority_area),
         Text::fixed(
             "Vùng đồng bào dân tộc thiểu số, miền núi, biên giới, hải đảo",
             "Ethnic-minority, highland, border or island area",
@@ -50,29 +87,17 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
     const MINORITY_OWNED: Text = named(PriorityId::EthnicMinorityOwned);
     const MINORITY_WORKERS: Text = named(PriorityId::EthnicMinorityWorkers);
     let owners = [
-        (PriorityId::WomenOwned, ParamId::WomenOwned, a.priority.women_owned, WOMEN),
-        (
-            PriorityId::EthnicMinorityOwned,
-            ParamId::EthnicMinorityOwned,
-            a.priority.ethnic_minority_owned,
-            MINORITY_OWNED,
-        ),
-        (
-            PriorityId::EthnicMinorityWorkers,
-            ParamId::EthnicMinorityWorkers,
-            a.priority.ethnic_minority_workers,
-            MINORITY_WORKERS,
-        ),
+        (PriorityId::WomenOwned, ParamId::WomenOwned, WOMEN),
+        (PriorityId::EthnicMinorityOwned, ParamId::EthnicMinorityOwned, MINORITY_OWNED),
+        (PriorityId::EthnicMinorityWorkers, ParamId::EthnicMinorityWorkers, MINORITY_WORKERS),
     ];
-    for (id, param, answer, reason) in owners {
+    for (id, param, reason) in owners {
         if let Some(u) = ctx.p.need::<bool>(param)?.filter(|u| u.value) {
-            out.push(fact(id, yes(answer), reason, u.citation, u.confidence));
+            out.push(fact(id, reason, u.citation, u.confidence));
         }
     }
-    let sector = ctx.sector;
     out.push(fact(
         PriorityId::PrioritySector,
-        sector.map_or(Status::Unknown, |s| yes(Some(s.priority))),
         Text::fixed(
             "Ngành, nghề ưu tiên (cơ khí, hóa chất phục vụ nông nghiệp, chế biến nông lâm thủy sản, công nghiệp hỗ trợ, sản xuất sạch hơn)",
             "Priority sector (agricultural machinery and chemicals, agro-forestry-aquatic processing, supporting industry, cleaner production)",
@@ -82,7 +107,6 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
     ));
     out.push(fact(
         PriorityId::TypicalRuralProduct,
-        yes(a.priority.typical_rural_product),
         Text::fixed(
             "Có sản phẩm công nghiệp nông thôn tiêu biểu được chứng nhận",
             "Holds a typical rural industrial product certificate",
@@ -92,7 +116,6 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
     ));
     out.push(fact(
         PriorityId::Exports,
-        yes(a.priority.exports),
         Text::fixed(
             "Có hợp đồng xuất khẩu hoặc sản xuất hàng xuất khẩu",
             "Has an export contract or produces for export",
@@ -100,28 +123,25 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
         T46_ART6,
         Confidence::V,
     ));
+    let mut thresholds = [0; 2];
     if let Some(limit) = ctx.p.need::<u32>(ParamId::LocalMaterialsPercent)? {
-        let status =
-            a.priority.local_materials_percent.map_or(Status::Unknown, |p| yes(Some(u32::from(p) > limit.value)));
         let n = Piece::N(limit.value);
-        let reason = ctx.p.period.texts.local_materials.text(key(limit.value.into()), &|| {
-            Text::new(
-                cat(&[Piece::S("Nguyên liệu chính tại chỗ trên "), n, Piece::S(" % giá trị đầu vào")]),
-                cat(&[Piece::S("Main inputs from the same province above "), n, Piece::S(" % of input value")]),
-            )
-        });
-        out.push(fact(PriorityId::LocalMaterials, status, reason, limit.citation, limit.confidence));
+        let reason = Text::new(
+            cat(&[Piece::S("Nguyên liệu chính tại chỗ trên "), n, Piece::S(" % giá trị đầu vào")]),
+            cat(&[Piece::S("Main inputs from the same province above "), n, Piece::S(" % of input value")]),
+        );
+        thresholds[0] = limit.value;
+        out.push(fact(PriorityId::LocalMaterials, reason, limit.citation, limit.confidence));
     }
     if let Some(limit) = ctx.p.need::<u32>(ParamId::LabourIntensiveWorkers)? {
-        let status = a.priority.workers.map_or(Status::Unknown, |w| yes(Some(w >= limit.value)));
         let n = Piece::N(limit.value);
-        let reason = ctx.p.period.texts.labour_intensive.text(key(limit.value.into()), &|| {
-            Text::new(
-                cat(&[Piece::S("Sử dụng từ "), n, Piece::S(" lao động trở lên")]),
-                cat(&[Piece::S("Employs "), n, Piece::S(" workers or more")]),
-            )
-        });
-        out.push(fact(PriorityId::LabourIntensive, status, reason, limit.citation, limit.confidence));
+        let reason = Text::new(
+            cat(&[Piece::S("Sử dụng từ "), n, Piece::S(" lao động trở lên")]),
+            cat(&[Piece::S("Employs "), n, Piece::S(" workers or more")]),
+        );
+        thresholds[1] = limit.value;
+        out.push(fact(PriorityId::LabourIntensive, reason, limit.citation, limit.confidence));
     }
-    Ok(out)
+    let [local_materials, workers] = thresholds;
+    Ok(Facts { facts: out.into_boxed_slice(), local_materials, workers })
 }

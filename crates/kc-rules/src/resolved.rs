@@ -82,10 +82,8 @@ pub(crate) struct Period {
 /// Memo slots of the texts of one period.
 #[derive(Default)]
 pub(crate) struct Texts {
-    /// The local-materials priority fact (key: its threshold).
-    pub(crate) local_materials: Slot,
-    /// The labour-intensive priority fact (key: its threshold).
-    pub(crate) labour_intensive: Slot,
+    /// The priority facts, statuses aside.
+    pub(crate) priorities: OnceLock<crate::priorities::Facts>,
     /// The technology-line cap hint (key: the factor and the line cap in đồng).
     pub(crate) technology_line_cap: Slot,
     /// The cap hints, by source × line × priority (key: the binding cost and the cap).
