@@ -17,8 +17,8 @@ use std::sync::OnceLock;
 
 use time::Date;
 
-use crate::pack::{Param, Value};
-use crate::{Decimal, Line, PaperRef, ParamId, RulePack, Text};
+use crate::pack::{Commune, Param, Sector, Value};
+use crate::{Comparison, Decimal, Line, PaperRef, ParamId, RulePack, Text};
 
 /// The per-pack cache ([`RulePack`]'s `resolved` field). Empty until first used; a clone of
 /// a pack starts empty (the copy may be changed before it is used).
@@ -27,16 +27,40 @@ use crate::{Decimal, Line, PaperRef, ParamId, RulePack, Text};
 #[derive(Default)]
 pub(crate) struct Resolved {
     periods: OnceLock<Box<[Period]>>,
-    /// The "in the sector list" reason of each sector of the pack, by position.
-    sectors: Slots,
-    /// The value compared for each commune of the pack (`Xã Mỹ Hiệp, Đồng Tháp` in `vi`), by
-    /// position.
-    units: Slots,
+    /// Each sector's reason when it is in the list, and its answer compared, by position.
+    sectors: Cells<(Text, Comparison)>,
+    /// Each commune's answer compared (`Xã Mỹ Hiệp, Đồng Tháp`), by position.
+    units: Cells<Comparison>,
     /// Why each commune meets the 2025 location test, by position (not for a ward of a
     /// centrally-run city: a craft village decides).
-    places: Slots,
+    places: Cells<Text>,
     /// The papers to prepare, by [`paper_set`].
-    papers: OnceLock<Box<[OnceLock<Box<[PaperRef]>>]>>,
+    papers: Cells<[PaperRef]>,
+}
+
+/// `n` values, each made on first use and borrowed after (boxed: an empty cell is two
+/// words, and a pack has cells per commune).
+pub(crate) struct Cells<T: ?Sized>(OnceLock<Box<[OnceLock<Box<T>>]>>);
+
+impl<T: ?Sized> Default for Cells<T> {
+    fn default() -> Cells<T> {
+        Cells(OnceLock::new())
+    }
+}
+
+impl<T: ?Sized> Cells<T> {
+    /// Value `i` of `n`, made by `make` the first time; `None` when `i` is out of range.
+    fn get(&'static self, n: usize, i: usize, make: impl FnOnce() -> Box<T>) -> Option<&'static T> {
+        let cells = self.0.get_or_init(|| (0..n).map(|_| OnceLock::new()).collect());
+        Some(&**cells.get(i)?.get_or_init(make))
+    }
+}
+
+/// The position of `item` in `all` (an element of it, by address: no search).
+fn position<T>(all: &'static [T], item: &'static T) -> Option<usize> {
+    let offset = (item as *const T as usize).checked_sub(all.as_ptr() as usize)?;
+    let i = offset / std::mem::size_of::<T>().max(1);
+    all.get(i).filter(|x| std::ptr::eq(*x, item)).map(|_| i)
 }
 
 /// The index of a set of papers: the requested lines as bits, and whether the subject is an
@@ -124,11 +148,6 @@ impl Slot {
     }
 }
 
-/// A key of one whole figure.
-pub(crate) fn key(figure: u64) -> Key {
-    (u128::from(figure), 0)
-}
-
 /// A decimal as a key part.
 pub(crate) fn decimal_key(d: Decimal) -> u128 {
     u128::from_le_bytes(d.serialize())
@@ -138,6 +157,14 @@ impl Text {
     /// The same text, borrowing a text that lives for the program (no copy).
     pub(crate) fn borrowed(&'static self) -> Text {
         Text { vi: Cow::Borrowed(&self.vi), en: Cow::Borrowed(&self.en) }
+    }
+}
+
+impl Comparison {
+    /// The same comparison, borrowing one that lives for the program (no copy).
+    pub(crate) fn borrowed(&'static self) -> Comparison {
+        let b = |s: &'static Cow<'static, str>| Cow::Borrowed(&**s);
+        Comparison { what: b(&self.what), actual: b(&self.actual), op: b(&self.op), limit: b(&self.limit) }
     }
 }
 
@@ -158,26 +185,39 @@ impl Resolved {
         enterprise: bool,
         make: impl FnOnce() -> Box<[PaperRef]>,
     ) -> Cow<'static, [PaperRef]> {
-        let every_line = (1 << Line::COUNT) - 1;
-        let sets =
-            pack.resolved.papers.get_or_init(|| (0..=paper_set(every_line, true)).map(|_| OnceLock::new()).collect());
-        match sets.get(paper_set(lines, enterprise)) {
-            Some(set) => Cow::Borrowed(set.get_or_init(make)),
-            None => Cow::Owned(make().into_vec()),
+        let (n, i) = (paper_set((1 << Line::COUNT) - 1, true) + 1, paper_set(lines, enterprise));
+        if i >= n {
+            return Cow::Owned(make().into_vec());
         }
+        pack.resolved.papers.get(n, i, make).map_or(Cow::Borrowed(&[]), Cow::Borrowed)
     }
 
-    /// The memo slot of the reason of sector number `index` of `pack`.
-    pub(crate) fn sector(pack: &'static RulePack, index: usize) -> Option<&'static Slot> {
-        pack.resolved.sectors.get(pack.sectors.len(), index)
+    /// Sector `s` of `pack`: its reason when in the list and its answer compared, made by
+    /// `make` the first time (`None`: not a sector of the pack).
+    pub(crate) fn sector(
+        pack: &'static RulePack,
+        s: &'static Sector,
+        make: impl FnOnce() -> (Text, Comparison),
+    ) -> Option<&'static (Text, Comparison)> {
+        pack.resolved.sectors.get(pack.sectors.len(), position(&pack.sectors, s)?, || Box::new(make()))
     }
 
-    /// The memo slots of commune `code` of `pack`: the value compared, and why it meets the
-    /// 2025 test.
-    pub(crate) fn place(pack: &'static RulePack, code: u32) -> Option<(&'static Slot, &'static Slot)> {
-        let i = pack.communes.binary_search_by_key(&code, |c| c.code).ok()?;
-        let n = pack.communes.len();
-        Some((pack.resolved.units.get(n, i)?, pack.resolved.places.get(n, i)?))
+    /// Commune `c` of `pack` as a comparison shows it, made by `make` the first time.
+    pub(crate) fn unit(
+        pack: &'static RulePack,
+        c: &'static Commune,
+        make: impl FnOnce() -> Comparison,
+    ) -> Option<&'static Comparison> {
+        pack.resolved.units.get(pack.communes.len(), position(&pack.communes, c)?, || Box::new(make()))
+    }
+
+    /// Why commune `c` of `pack` meets the 2025 location test, made by `make` the first time.
+    pub(crate) fn place(
+        pack: &'static RulePack,
+        c: &'static Commune,
+        make: impl FnOnce() -> Text,
+    ) -> Option<&'static Text> {
+        pack.resolved.places.get(pack.communes.len(), position(&pack.communes, c)?, || Box::new(make()))
     }
 }
 

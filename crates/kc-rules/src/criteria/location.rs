@@ -1,10 +1,12 @@
 use time::{Date, Month};
 
-use super::{Applies, R, applies, cite, cmp, result, rural_line, yes_no};
+use std::borrow::Cow;
+
+use super::{Applies, R, applies, cite, cmp, fixed_cmp, result, rural_line, yes_no_cmps, yes_no_index};
 use crate::context::Ctx;
 use crate::iso_date;
 use crate::pack::{Commune, Province};
-use crate::resolved::{Resolved, key};
+use crate::resolved::Resolved;
 use crate::text::{Piece::S, cat};
 use crate::{
     CommuneKind, Comparison, CriterionId, CriterionResult, OldUnit, ParamId, ProvinceKind, QuestionId, RulesError,
@@ -24,36 +26,41 @@ pub(crate) fn location(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
     if ctx.test_2025() { test_2025(ctx, &lines).map(Some) } else { test_2012(ctx, &lines).map(Some) }
 }
 
+/// The craft-village answer compared, by [`yes_no_index`].
+static CRAFT_VILLAGE: [Comparison; 3] = yes_no_cmps(QuestionId::CraftVillage, "có");
+
 fn test_2025(ctx: &Ctx<'_>, lines: &Applies) -> R<CriterionResult> {
     let src = cite(&ctx.location_test);
     let loc = &ctx.app.location;
     let id = CriterionId::Location;
-    let cv = cmp(QuestionId::CraftVillage, yes_no(loc.craft_village), "=", "có");
+    let cv = || CRAFT_VILLAGE[yes_no_index(loc.craft_village)].borrowed();
     if loc.craft_village == Some(true) {
         let reason = Text::fixed(
             "Cơ sở nằm trong làng nghề được UBND cấp tỉnh công nhận: đạt tiêu chí địa bàn.",
             "Inside a craft village recognised by the provincial People's Committee: the location test is met.",
         );
-        return Ok(result(ctx, id, lines, Status::Met, reason, vec![cv], src));
+        return Ok(result(ctx, id, lines, Status::Met, reason, std::slice::from_ref(&CRAFT_VILLAGE[0]), src));
     }
     let (Some(c), Some(p)) = (ctx.commune, ctx.province) else {
         let reason = Text::fixed(
             "Chưa chọn xã, phường, đặc khu nơi sản xuất.",
             "The commune, ward or special zone of production is not answered yet.",
         );
-        let compared = vec![cmp(QuestionId::CommuneCode, "?", "∈", "xã, phường, đặc khu")];
-        return Ok(result(ctx, id, lines, Status::Unknown, reason, compared, src));
+        static NO_COMMUNE: Comparison = fixed_cmp(QuestionId::CommuneCode, "?", "∈", "xã, phường, đặc khu");
+        return Ok(result(ctx, id, lines, Status::Unknown, reason, std::slice::from_ref(&NO_COMMUNE), src));
     };
-    let (c_name, p_name) = (c.name.as_str(), p.name.as_str());
     // The commune's texts follow from the pack alone: written once per commune.
-    let slots = Resolved::place(ctx.pack, c.code);
-    let unit_text = || Text::new(cat(&[S(c_name), S(", "), S(p_name)]), "");
-    let unit_text = slots.map_or_else(unit_text, |(u, _)| u.text(key(0), &unit_text)).vi;
-    let unit = cmp(QuestionId::CommuneCode, unit_text, "∈", "xã, đặc khu; phường của tỉnh");
+    let make_unit = || {
+        let unit = cat(&[S(&c.name), S(", "), S(&p.name)]);
+        cmp(QuestionId::CommuneCode, unit, "∈", "xã, đặc khu; phường của tỉnh")
+    };
+    let unit = Resolved::unit(ctx.pack, c, make_unit);
+    let one_unit = || unit.map_or_else(|| Cow::Owned(vec![make_unit()]), |u| Cow::Borrowed(std::slice::from_ref(u)));
+    let unit_and = |cv: Comparison| vec![unit.map_or_else(make_unit, Comparison::borrowed), cv].into();
     let city = p.kind == ProvinceKind::ThanhPhoTrucThuocTrungUong;
-    let met = || slots.map_or_else(|| met_reason(c, p), |(_, r)| r.text(key(0), &|| met_reason(c, p)));
-    let (status, reason, compared) = match (c.kind, city) {
-        (CommuneKind::Xa | CommuneKind::DacKhu, _) | (CommuneKind::Phuong, false) => (Status::Met, met(), vec![unit]),
+    let met = || Resolved::place(ctx.pack, c, || met_reason(c, p)).map_or_else(|| met_reason(c, p), Text::borrowed);
+    let (status, reason, compared): (_, _, Cow<'static, [Comparison]>) = match (c.kind, city) {
+        (CommuneKind::Xa | CommuneKind::DacKhu, _) | (CommuneKind::Phuong, false) => (Status::Met, met(), one_unit()),
         (CommuneKind::Phuong, true) => match loc.craft_village {
             Some(false) => (
                 Status::NotMet,
@@ -67,7 +74,7 @@ fn test_2025(ctx: &Ctx<'_>, lines: &Applies) -> R<CriterionResult> {
                         c.name, p.name
                     ),
                 ),
-                vec![unit, cv],
+                unit_and(cv()),
             ),
             _ => (
                 Status::Unknown,
@@ -81,7 +88,7 @@ fn test_2025(ctx: &Ctx<'_>, lines: &Applies) -> R<CriterionResult> {
                         c.name, p.name
                     ),
                 ),
-                vec![unit, cv],
+                unit_and(cv()),
             ),
         },
     };

@@ -1,9 +1,11 @@
-use super::{R, applies, cmp, result, yes_no};
+use std::borrow::Cow;
+
+use super::{R, applies, cmp, fixed_cmp, result, yes_no};
 use crate::context::Ctx;
 use crate::pack::SectorCondition;
-use crate::resolved::{Resolved, key};
+use crate::resolved::Resolved;
 use crate::text::{Piece::S, cat};
-use crate::{Citation, Confidence, CriterionId, CriterionResult, QuestionId, Status, Text, iso_date};
+use crate::{Citation, Comparison, Confidence, CriterionId, CriterionResult, QuestionId, Status, Text, iso_date};
 
 /// The list the sector is compared with.
 const LIST: &str = "danh mục ngành nghề khuyến công";
@@ -20,11 +22,26 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
     let Some(s) = ctx.sector else {
         let reason = Text::fixed("Chưa chọn ngành, nghề sản xuất.", "The production sector is not answered yet.");
         let src = (Citation::fixed("Nghị định 45/2012/NĐ-CP", "Điều 5 khoản 1"), Confidence::V);
-        let compared = vec![cmp(QuestionId::Sector, "?", "∈", LIST)];
-        return Ok(Some(result(ctx, id, &lines, Status::Unknown, reason, compared, src)));
+        static NO_SECTOR: Comparison = fixed_cmp(QuestionId::Sector, "?", "∈", LIST);
+        return Ok(Some(result(ctx, id, &lines, Status::Unknown, reason, std::slice::from_ref(&NO_SECTOR), src)));
     };
     let src = (s.citation.borrowed(), s.confidence);
-    let mut compared = vec![cmp(QuestionId::Sector, s.id.as_str(), "∈", LIST)];
+    // The sector's reason when listed and its answer compared follow from the pack: written
+    // once per sector.
+    let make = || {
+        let listed = Text::new(
+            cat(&[S(&s.label_vi), S(": thuộc danh mục ngành, nghề khuyến công.")]),
+            cat(&[S(&s.label_en), S(": in the eligible sector list.")]),
+        );
+        (listed, cmp(QuestionId::Sector, s.id.as_str(), "∈", LIST))
+    };
+    let memo = Resolved::sector(ctx.pack, s, make);
+    let listed = || memo.map_or_else(|| make().0, |m| m.0.borrowed());
+    let answer = || memo.map_or_else(|| make().1, |m| m.1.borrowed());
+    let mut compared: Cow<'static, [Comparison]> = match memo {
+        Some(m) => Cow::Borrowed(std::slice::from_ref(&m.1)),
+        None => Cow::Owned(vec![answer()]),
+    };
     let (status, reason) = if !s.eligible {
         (
             Status::NotMet,
@@ -46,20 +63,10 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
         )
     } else {
         match s.condition {
-            None => {
-                let make = || {
-                    Text::new(
-                        cat(&[S(&s.label_vi), S(": thuộc danh mục ngành, nghề khuyến công.")]),
-                        cat(&[S(&s.label_en), S(": in the eligible sector list.")]),
-                    )
-                };
-                let index = ctx.pack.sectors.iter().position(|x| std::ptr::eq(x, s));
-                let slot = index.and_then(|i| Resolved::sector(ctx.pack, i));
-                (Status::Met, slot.map_or_else(make, |slot| slot.text(key(0), &make)))
-            }
+            None => (Status::Met, listed()),
             Some(SectorCondition::NoManualOrRingKiln) => {
                 let kiln = ctx.app.fired_clay_manual_kiln;
-                compared.push(cmp(QuestionId::FiredClayManualKiln, yes_no(kiln), "=", "không"));
+                compared = vec![answer(), cmp(QuestionId::FiredClayManualKiln, yes_no(kiln), "=", "không")].into();
                 match kiln {
                     Some(true) => (
                         Status::NotMet,
@@ -86,7 +93,7 @@ pub(crate) fn sector(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
             }
             Some(SectorCondition::DifficultAreaOnly) => {
                 let area = ctx.app.location.difficult_area;
-                compared.push(cmp(QuestionId::DifficultArea, yes_no(area), "=", "có"));
+                compared = vec![answer(), cmp(QuestionId::DifficultArea, yes_no(area), "=", "có")].into();
                 match area {
                     Some(true) => (
                         Status::Met,
