@@ -247,12 +247,13 @@ fn training_references(ctx: &Ctx<'_>) -> R<Vec<Reference>> {
     Ok(vec![Reference { label: Text::new(vi, en), amount, citation: per.citation, confidence: per.confidence }])
 }
 
-/// The support of one requested line from one source. A line that is not met carries no
-/// `amount`: the figure it would have is `amount_if_eligible`, never shown as the support.
-pub(crate) fn support(ctx: &Ctx<'_>, line: Line, status: Status, src: Source) -> R<SupportResult> {
-    let mut out = match src {
-        Source::Layer(l) if l.levels_unread => unread_layer(ctx, line, status, l)?,
-        _ => figures(ctx, line, status, src)?,
+/// The support of one requested line from one source, pushed onto `out` (built in place: a
+/// result is large). A line that is not met carries no `amount`: the figure it would have is
+/// `amount_if_eligible`, never shown as the support.
+pub(crate) fn support(ctx: &Ctx<'_>, out: &mut Vec<SupportResult>, line: Line, status: Status, src: Source) -> R<()> {
+    let out = match src {
+        Source::Layer(l) if l.levels_unread => unread_layer(ctx, out, line, status, l)?,
+        _ => figures(ctx, out, line, status, src)?,
     };
     if status == Status::NotMet {
         out.amount_if_eligible = out.amount.take();
@@ -274,19 +275,26 @@ pub(crate) fn support(ctx: &Ctx<'_>, line: Line, status: Status, src: Source) ->
             None => Text::new(vi, en),
         });
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A layer whose resolution is known but whose levels are not in the pack.
-fn unread_layer(ctx: &Ctx<'_>, line: Line, status: Status, l: &'static Layer) -> R<SupportResult> {
+fn unread_layer<'v>(
+    ctx: &Ctx<'_>,
+    out: &'v mut Vec<SupportResult>,
+    line: Line,
+    status: Status,
+    l: &'static Layer,
+) -> R<&'v mut SupportResult> {
     let resolution = l
         .params
         .iter()
         .find(|p| p.id == ParamId::LayerInForce)
         .and_then(|p| p.at(ctx.as_of))
         .map_or(l.name.as_str(), |v| &*v.citation.document);
-    let mut out = no_layer(
+    let out = no_layer(
         ctx,
+        out,
         line,
         status,
         Text::new(
@@ -299,7 +307,13 @@ fn unread_layer(ctx: &Ctx<'_>, line: Line, status: Status, l: &'static Layer) ->
 }
 
 /// The figures of one line from one source.
-fn figures(ctx: &Ctx<'_>, line: Line, status: Status, src: Source) -> R<SupportResult> {
+fn figures<'v>(
+    ctx: &Ctx<'_>,
+    out: &'v mut Vec<SupportResult>,
+    line: Line,
+    status: Status,
+    src: Source,
+) -> R<&'v mut SupportResult> {
     let (fund, layer_id) = match src {
         Source::National => (Fund::National, None),
         Source::Layer(l) => (Fund::Local, Some(Cow::Borrowed(l.id.as_str()))),
@@ -308,7 +322,9 @@ fn figures(ctx: &Ctx<'_>, line: Line, status: Status, src: Source) -> R<SupportR
     let request = ctx.app.line(line);
     let cost = request.and_then(|r| r.cost);
     let (rate, cap) = rate_and_cap(ctx, src, line)?;
-    let mut out = blank(line, fund, layer_id, status, Basis::NoValue, mult.clone());
+    let mult_value = mult.value;
+    let mult_confidence = mult.confidence;
+    let out = out.push_mut(blank(line, fund, layer_id, status, Basis::NoValue, mult));
     out.eligible_cost = cost;
 
     if line == Line::Training && rate.is_none() && cap.is_none() {
@@ -347,25 +363,26 @@ fn figures(ctx: &Ctx<'_>, line: Line, status: Status, src: Source) -> R<SupportR
         .flatten()
         .fold(Confidence::V, Confidence::min);
     if mult_applied {
-        conf = conf.min(mult.confidence);
+        conf = conf.min(mult_confidence);
     }
     out.confidence = conf;
-    out.rate = rate.clone();
-    out.cap = cap.clone();
+    let figures = (rate.as_ref().map(|r| r.value), cap.as_ref().map(|c| c.value));
+    out.rate = rate;
+    out.cap = cap;
     let Some(cost) = cost else {
         out.basis = Basis::NeedCost;
         return Ok(out);
     };
-    match (rate, cap) {
+    match figures {
         (Some(r), Some(c)) => {
-            let f = capped(r.value, cost, c.value, mult.value);
+            let f = capped(r, cost, c, mult_value);
             out.basis = Basis::Computed;
             out.amount = Some(f.amount);
             out.cap_applied = f.cap_applied;
             out.cap_binds_above = f.cap_binds_above;
         }
         (None, Some(c)) => {
-            let f = capped(Rate::FULL, cost, c.value, mult.value);
+            let f = capped(Rate::FULL, cost, c, mult_value);
             out.basis = Basis::CeilingOnly;
             out.ceiling = Some(f.amount);
             out.note = Some(Text::fixed(
@@ -375,7 +392,7 @@ fn figures(ctx: &Ctx<'_>, line: Line, status: Status, src: Source) -> R<SupportR
         }
         (Some(r), None) => {
             out.basis = Basis::Computed;
-            out.amount = Vnd::from_decimal_toward_zero(r.value.of(cost)).ok();
+            out.amount = Vnd::from_decimal_toward_zero(r.of(cost)).ok();
         }
         (None, None) => {}
     }
@@ -384,7 +401,12 @@ fn figures(ctx: &Ctx<'_>, line: Line, status: Status, src: Source) -> R<SupportR
 
 /// Training from a layer's per-learner level: `per_learner × learners`, within
 /// `training.cap` when the layer has one.
-fn training_per_learner(ctx: &Ctx<'_>, mut out: SupportResult, per: Used<Vnd>, src: Source) -> R<SupportResult> {
+fn training_per_learner<'v>(
+    ctx: &Ctx<'_>,
+    out: &'v mut SupportResult,
+    per: Used<Vnd>,
+    src: Source,
+) -> R<&'v mut SupportResult> {
     out.confidence = per.confidence;
     let Some(n) = ctx.app.line(Line::Training).and_then(|r| r.learners) else {
         out.basis = Basis::NeedCost;
@@ -409,9 +431,15 @@ fn training_per_learner(ctx: &Ctx<'_>, mut out: SupportResult, per: Used<Vnd>, s
 
 /// The local result when no layer applies: the province sets the level and the pack has
 /// none, or the province (or former province) is not known yet.
-pub(crate) fn no_layer(ctx: &Ctx<'_>, line: Line, status: Status, why: Text) -> R<SupportResult> {
+pub(crate) fn no_layer<'v>(
+    ctx: &Ctx<'_>,
+    out: &'v mut Vec<SupportResult>,
+    line: Line,
+    status: Status,
+    why: Text,
+) -> R<&'v mut SupportResult> {
     let (mult, _) = multiplier(ctx, Source::Layer(&EMPTY_LAYER), ctx.as_of)?;
-    let mut out = blank(line, Fund::Local, None, status, Basis::SetByProvince, mult);
+    let out = out.push_mut(blank(line, Fund::Local, None, status, Basis::SetByProvince, mult));
     out.eligible_cost = ctx.app.line(line).and_then(|r| r.cost);
     out.note = Some(why);
     if line == Line::Training {

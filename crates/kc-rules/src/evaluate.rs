@@ -69,11 +69,13 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
     let local = local_layer(&ctx)?;
     let mut support = Vec::with_capacity(2 * statuses.len());
     for &(line, status) in statuses {
-        support.push(amount::support(&ctx, line, status, Source::National)?);
-        support.push(match &local {
-            Local::Layer(l) => amount::support(&ctx, line, status, Source::Layer(l))?,
-            Local::None(why) | Local::AskFormer(why) => amount::no_layer(&ctx, line, status, why.clone())?,
-        });
+        amount::support(&ctx, &mut support, line, status, Source::National)?;
+        match &local {
+            Local::Layer(l) => amount::support(&ctx, &mut support, line, status, Source::Layer(l))?,
+            Local::None(why) | Local::AskFormer(why) => {
+                amount::no_layer(&ctx, &mut support, line, status, why.clone())?;
+            }
+        }
     }
 
     let ask_former = matches!(local, Local::AskFormer(_));
