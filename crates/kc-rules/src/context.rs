@@ -77,6 +77,8 @@ pub(crate) struct Ctx<'a> {
     /// A priority area or sector fact holds (TTLT 26/2014 Art. 6 cl. 2 point t: priority
     /// programmes, areas and sectors), which lets a dated priority multiplier apply.
     pub(crate) priority: bool,
+    /// The provincial layer of the local fund, once chosen ([`local_layer`]).
+    pub(crate) layer: Option<&'static Layer>,
 }
 
 impl Ctx<'_> {

@@ -35,8 +35,19 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
     let commune = app.location.commune_code.and_then(|c| pack.commune(c));
     let province = commune.and_then(|c| pack.province(c.province_code));
     let sector = app.sector.as_deref().and_then(|s| pack.sector(s));
-    let ctx =
-        Ctx { pack, p, app, as_of, lines: Lines::of(app), commune, province, sector, location_test, priority: false };
+    let ctx = Ctx {
+        pack,
+        p,
+        app,
+        as_of,
+        lines: Lines::of(app),
+        commune,
+        province,
+        sector,
+        location_test,
+        priority: false,
+        layer: None,
+    };
     amount::check_rounding(&ctx)?;
 
     let mut crits: Vec<CriterionResult> = Vec::with_capacity(9);
@@ -67,6 +78,7 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
     let ctx = Ctx { priority, ..ctx };
 
     let local = local_layer(&ctx)?;
+    let ctx = Ctx { layer: if let Local::Layer(l) = local { Some(l) } else { None }, ..ctx };
     let mut support = Vec::with_capacity(2 * statuses.len());
     for &(line, status) in statuses {
         amount::support(&ctx, &mut support, line, status, Source::National)?;

@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::context::Ctx;
 use crate::pack::SectorCondition;
-use crate::resolved::decimal_key;
+use crate::resolved::{decimal_key, position};
 use crate::text::{Piece, cat};
 use crate::{
     Basis, CriterionId, CriterionResult, Fund, Hint, HintId, Line, ParamId, RulesError, Status, Subject, SupportResult,
@@ -57,7 +57,7 @@ pub(crate) fn hints(
             };
             let source = match &s.layer {
                 None => None,
-                Some(id) => match ctx.pack.layers.iter().position(|l| l.id == **id) {
+                Some(_) => match ctx.layer.and_then(|l| position(&ctx.pack.layers, l)) {
                     Some(i) => Some(i),
                     None => {
                         out.push(Hint { id: HintId::CapBinds, text: make() });

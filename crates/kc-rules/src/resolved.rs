@@ -57,7 +57,7 @@ impl<T: ?Sized> Cells<T> {
 }
 
 /// The position of `item` in `all` (an element of it, by address: no search).
-fn position<T>(all: &'static [T], item: &'static T) -> Option<usize> {
+pub(crate) fn position<T>(all: &'static [T], item: &'static T) -> Option<usize> {
     let offset = (item as *const T as usize).checked_sub(all.as_ptr() as usize)?;
     let i = offset / std::mem::size_of::<T>().max(1);
     all.get(i).filter(|x| std::ptr::eq(*x, item)).map(|_| i)

@@ -1,4 +1,4 @@
-use super::{R, applies, cite, from_bool, result, yes_no_cmps, yes_no_index};
+use super::{R, applies, from_bool, result, yes_no_cmps, yes_no_index};
 use crate::Comparison;
 use crate::context::Ctx;
 use crate::{CriterionId, CriterionResult, Line, ParamId, QuestionId, Status, Text};
@@ -113,7 +113,8 @@ pub(crate) fn conditions(ctx: &Ctx<'_>, out: &mut Vec<CriterionResult>) -> R<()>
             Status::Unknown => &cond.reasons[2],
         };
         let compared = std::slice::from_ref(&cond.compared[yes_no_index(answer)]);
-        out.push(result(ctx, cond.id, &lines, status, reason.clone(), compared, cite(&switch)));
+        let src = (switch.citation, switch.confidence);
+        out.push(result(ctx, cond.id, &lines, status, reason.borrowed(), compared, src));
     }
     Ok(())
 }

@@ -1,4 +1,4 @@
-use super::{R, Source, applies, cite, cmp, result, yes_no};
+use super::{R, Source, applies, cmp, result, yes_no};
 use crate::context::Ctx;
 use crate::{
     Citation, Confidence, CriterionId, CriterionResult, Line, ParamId, QuestionId, Status, Subject, Text, Vnd,
@@ -12,7 +12,7 @@ pub(crate) fn startup_area(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
         return Ok(None);
     };
     let src: Source = match ctx.p.need::<Vnd>(ParamId::StartupCap)? {
-        Some(u) => cite(&u),
+        Some(u) => (u.citation, u.confidence),
         None => (Citation::fixed("Nghị định 45/2012/NĐ-CP", "Điều 4 khoản 2"), Confidence::S),
     };
     let area = ctx.app.location.difficult_area;
