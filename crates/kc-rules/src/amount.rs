@@ -12,6 +12,7 @@ use time::Date;
 
 use crate::context::Ctx;
 use crate::pack::Layer;
+use crate::params::Params;
 use crate::text::{Piece, Piece::S, cat};
 use crate::{
     Basis, Citation, Confidence, Fund, Line, ParamId, Rate, Reference, RulesError, Status, SupportResult, Text, Used,
@@ -176,8 +177,8 @@ fn multiplier(ctx: &Ctx<'_>, src: Source, as_of: Date) -> R<(Used<Decimal>, bool
 }
 
 /// Checks the rounding mode the pack declares (only `toward_zero` is known).
-pub(crate) fn check_rounding(ctx: &Ctx<'_>) -> R<()> {
-    match ctx.p.need::<&str>(ParamId::RoundingMode)? {
+pub(crate) fn check_rounding(p: &Params) -> R<()> {
+    match p.need::<&str>(ParamId::RoundingMode)? {
         Some(u) if u.value == "toward_zero" => Ok(()),
         _ => Err(RulesError::BadPack { id: ParamId::RoundingMode.id().to_owned() }),
     }

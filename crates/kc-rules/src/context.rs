@@ -73,7 +73,7 @@ pub(crate) struct Ctx<'a> {
     /// The sector answered, as the pack lists it (looked up once).
     pub(crate) sector: Option<&'static Sector>,
     /// `location.test` on `as_of` (`"2012"` or `"2025"`).
-    pub(crate) location_test: Used<&'static str>,
+    pub(crate) location_test: &'static Used<&'static str>,
     /// A priority area or sector fact holds (TTLT 26/2014 Art. 6 cl. 2 point t: priority
     /// programmes, areas and sectors), which lets a dated priority multiplier apply.
     pub(crate) priority: bool,

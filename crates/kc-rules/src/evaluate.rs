@@ -11,7 +11,7 @@ use crate::params::Params;
 use crate::resolved::Resolved;
 use crate::{
     Application, CriterionResult, Decision, Line, Outcome, PaperRef, ParamId, RulePack, RulesError, Status, Subject,
-    Text, criteria, hints, priorities, questions,
+    Text, Used, criteria, hints, priorities, questions,
 };
 
 /// Evaluates `app` under the rules of `pack` in force on `as_of`.
@@ -27,14 +27,9 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
     if p.need::<bool>(ParamId::RulesStart)?.is_none() {
         return Err(RulesError::NoRulesInForce { date: as_of });
     }
-    app.check(pack)?;
-    let location_test = p
-        .need::<&str>(ParamId::LocationTest)?
-        .filter(|t| t.value == "2012" || t.value == "2025")
-        .ok_or_else(|| RulesError::BadPack { id: ParamId::LocationTest.id().to_owned() })?;
-    let commune = app.location.commune_code.and_then(|c| pack.commune(c));
+    let (commune, sector) = app.resolve(pack)?;
+    let location_test = location_test(&p)?;
     let province = commune.and_then(|c| pack.province(c.province_code));
-    let sector = app.sector.as_deref().and_then(|s| pack.sector(s));
     let ctx = Ctx {
         pack,
         p,
@@ -48,7 +43,6 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
         priority: false,
         layer: None,
     };
-    amount::check_rounding(&ctx)?;
 
     let mut crits: Vec<CriterionResult> = Vec::with_capacity(9);
     crits.extend(criteria::subject(&ctx)?);
@@ -106,6 +100,28 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
         pack_id: Cow::Borrowed(&pack.id),
         as_of,
     })
+}
+
+/// `location.test` on the period of `p`, checked once per period with the rounding mode
+/// (both follow from the pack alone).
+fn location_test(p: &Params) -> Result<&'static Used<&'static str>, RulesError> {
+    let check = || {
+        let test = p
+            .need::<&str>(ParamId::LocationTest)?
+            .filter(|t| t.value == "2012" || t.value == "2025")
+            .ok_or_else(|| RulesError::BadPack { id: ParamId::LocationTest.id().to_owned() })?;
+        amount::check_rounding(p)?;
+        Ok(test)
+    };
+    let memo = &p.period.location_test;
+    let checked = match memo.get() {
+        Some(c) => c,
+        None => {
+            let c = check();
+            memo.get_or_init(|| c)
+        }
+    };
+    checked.as_ref().map_err(RulesError::clone)
 }
 
 /// Papers to prepare: common ones, those of the requested lines, and enterprise-only ones

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::pack::{Commune, Sector};
 use crate::{Line, OldUnit, RulePack, RulesError, SizeSector, Subject, Vnd};
 
 impl Line {
@@ -165,6 +166,14 @@ impl Application {
     /// Checks what the types cannot: codes and ids against the pack, no duplicate lines,
     /// percentages in range. The error names the field path.
     pub fn check(&self, pack: &RulePack) -> Result<(), RulesError> {
+        self.resolve(pack).map(drop)
+    }
+
+    /// [`Self::check`], giving the commune and sector it looked up (`evaluate` reads them).
+    pub(crate) fn resolve<'p>(
+        &self,
+        pack: &'p RulePack,
+    ) -> Result<(Option<&'p Commune>, Option<&'p Sector>), RulesError> {
         let invalid = |field: &str, message: &str| RulesError::InvalidInput {
             field: field.to_owned(),
             message: message.to_owned(),
@@ -208,14 +217,16 @@ impl Application {
                 }
             }
         }
-        if let Some(sector) = &self.sector
-            && pack.sector(sector).is_none()
-        {
-            return Err(invalid("sector", "ngành nghề không có trong danh mục / unknown sector"));
-        }
+        let sector = match &self.sector {
+            Some(id) => Some(
+                pack.sector(id)
+                    .ok_or_else(|| invalid("sector", "ngành nghề không có trong danh mục / unknown sector"))?,
+            ),
+            None => None,
+        };
         if self.priority.local_materials_percent.is_some_and(|p| p > 100) {
             return Err(invalid("priority.local_materials_percent", "phải từ 0 đến 100 / must be 0 to 100"));
         }
-        Ok(())
+        Ok((commune, sector))
     }
 }

@@ -120,7 +120,12 @@ pub(crate) fn typed<T: FromValue>(param: &'static Param, date: Date) -> Result<O
 
 /// One parameter value, typed; its citation borrowed from the pack.
 fn typed_value<T: FromValue>(param: &'static Param, v: &'static Value) -> Result<Used<T>, RulesError> {
-    let value = v.typed(param.kind).and_then(|t| T::from_typed(t, &v.value)).ok_or_else(|| bad(param.id))?;
+    used(param, v, v.typed(param.kind))
+}
+
+/// One parameter value parsed as `t`, as `T`; its citation borrowed from the pack.
+fn used<T: FromValue>(param: &'static Param, v: &'static Value, t: Option<Typed>) -> Result<Used<T>, RulesError> {
+    let value = t.and_then(|t| T::from_typed(t, &v.value)).ok_or_else(|| bad(param.id))?;
     Ok(Used { param: param.id, value, from: v.from, citation: v.citation.borrowed(), confidence: v.confidence })
 }
 
@@ -145,7 +150,7 @@ impl Params {
         match self.period.national(id) {
             (None, _) => Err(bad(id)),
             (Some(_), None) => Ok(None),
-            (Some(p), Some(v)) => typed_value(p, v).map(Some),
+            (Some(p), Some((v, t))) => used(p, v, t).map(Some),
         }
     }
 
@@ -153,7 +158,7 @@ impl Params {
     /// ([`Value::shown`]).
     pub(crate) fn shown(&self, id: ParamId) -> Option<&'static str> {
         match self.period.national(id) {
-            (Some(p), Some(v)) => v.shown(p.kind),
+            (Some(p), Some((v, _))) => v.shown(p.kind),
             _ => None,
         }
     }
@@ -162,7 +167,7 @@ impl Params {
     /// value at all): `None` when absent or without a value on the date.
     pub(crate) fn opt<T: FromValue>(&self, id: ParamId) -> Result<Option<Used<T>>, RulesError> {
         match self.period.national(id) {
-            (Some(p), Some(v)) => typed_value(p, v).map(Some),
+            (Some(p), Some((v, t))) => used(p, v, t).map(Some),
             _ => Ok(None),
         }
     }

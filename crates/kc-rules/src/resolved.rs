@@ -17,8 +17,8 @@ use std::sync::OnceLock;
 
 use time::Date;
 
-use crate::pack::{Commune, Param, Sector, Value};
-use crate::{Comparison, Decimal, Line, PaperRef, ParamId, RulePack, Text};
+use crate::pack::{Commune, Param, Sector, Typed, Value};
+use crate::{Comparison, Decimal, Line, PaperRef, ParamId, RulePack, RulesError, Text, Used};
 
 /// The per-pack cache ([`RulePack`]'s `resolved` field). Empty until first used; a clone of
 /// a pack starts empty (the copy may be changed before it is used).
@@ -90,8 +90,9 @@ impl std::fmt::Debug for Resolved {
 }
 
 /// A national parameter on a period: the parameter (absent from the pack: `None`) and its
-/// value in force (none yet: `None`).
-pub(crate) type National = (Option<&'static Param>, Option<&'static Value>);
+/// value in force (none yet: `None`), parsed as the parameter's kind (`None`: it does not
+/// parse).
+pub(crate) type National = (Option<&'static Param>, Option<(&'static Value, Option<Typed>)>);
 
 /// The pack between two breakpoints.
 pub(crate) struct Period {
@@ -101,6 +102,8 @@ pub(crate) struct Period {
     national: [National; ParamId::COUNT],
     /// Texts of this period.
     pub(crate) texts: Texts,
+    /// `location.test` in force, checked with `rounding.mode` ([`crate::evaluate`]).
+    pub(crate) location_test: OnceLock<Result<Used<&'static str>, RulesError>>,
 }
 
 /// Memo slots of the texts of one period.
@@ -265,9 +268,9 @@ fn periods(pack: &'static RulePack) -> Box<[Period]> {
         let mut national: [National; ParamId::COUNT] = [(None, None); ParamId::COUNT];
         for (slot, id) in national.iter_mut().zip(ParamId::ALL) {
             let param = pack.param(id);
-            *slot = (param, param.and_then(|p| p.at(from)));
+            *slot = (param, param.and_then(|p| p.at(from).map(|v| (v, v.typed(p.kind)))));
         }
-        out.push(Period { from, national, texts: Texts::default() });
+        out.push(Period { from, national, texts: Texts::default(), location_test: OnceLock::new() });
     }
     out.into_boxed_slice()
 }

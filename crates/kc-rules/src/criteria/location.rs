@@ -30,7 +30,7 @@ pub(crate) fn location(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
 static CRAFT_VILLAGE: [Comparison; 3] = yes_no_cmps(QuestionId::CraftVillage, "có");
 
 fn test_2025(ctx: &Ctx<'_>, lines: &Applies) -> R<CriterionResult> {
-    let src = cite(&ctx.location_test);
+    let src = cite(ctx.location_test);
     let loc = &ctx.app.location;
     let id = CriterionId::Location;
     let cv = || CRAFT_VILLAGE[yes_no_index(loc.craft_village)].borrowed();
@@ -119,7 +119,7 @@ fn accepted_2012(ctx: &Ctx<'_>) -> R<String> {
 }
 
 fn test_2012(ctx: &Ctx<'_>, lines: &Applies) -> R<CriterionResult> {
-    let src = cite(&ctx.location_test);
+    let src = cite(ctx.location_test);
     let id = CriterionId::Location;
     let Some(unit) = ctx.app.location.old_unit else {
         let reform = ctx.reform_vi();
@@ -176,7 +176,7 @@ fn grade1_ward(ctx: &Ctx<'_>, lines: &Applies, declared: Comparison) -> R<Criter
             ),
             format!("No detailed rule for grade-1 city wards on this date (TT 46/2012 in force from {en})."),
         );
-        return Ok(result(ctx, id, lines, Status::Unknown, reason, vec![declared], cite(&ctx.location_test)));
+        return Ok(result(ctx, id, lines, Status::Unknown, reason, vec![declared], cite(ctx.location_test)));
     };
     let src = cite(&years);
     let threshold = i32::try_from(years.value)
