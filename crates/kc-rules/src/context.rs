@@ -8,7 +8,7 @@ use time::Date;
 
 use crate::pack::{Commune, Layer, Province, Sector};
 use crate::params::Params;
-use crate::{Application, CriterionResult, Line, ParamId, RulePack, RulesError, Status, Text, Used};
+use crate::{Application, CriterionId, CriterionResult, Line, ParamId, RulePack, RulesError, Status, Text, Used};
 
 /// The requested lines, in the order asked (at most one of each: [`Application::check`]).
 #[derive(Debug, Clone, Copy)]
@@ -102,6 +102,35 @@ impl Ctx<'_> {
     pub(crate) fn city_ward(&self) -> bool {
         self.commune.is_some_and(|c| c.kind == crate::CommuneKind::Phuong)
             && self.province.is_some_and(|p| p.kind == crate::ProvinceKind::ThanhPhoTrucThuocTrungUong)
+    }
+}
+
+/// A decision's criteria, found by id without a search.
+#[derive(Clone, Copy)]
+pub(crate) struct Criteria<'c> {
+    all: &'c [CriterionResult],
+    /// The position of each id in `all` (`u8::MAX`: not there).
+    at: [u8; CriterionId::COUNT],
+}
+
+impl<'c> Criteria<'c> {
+    pub(crate) fn of(all: &'c [CriterionResult]) -> Criteria<'c> {
+        let mut at = [u8::MAX; CriterionId::COUNT];
+        // Backwards: the first of an id wins, as a search would find it.
+        for (i, c) in all.iter().enumerate().rev() {
+            at[c.id as usize] = u8::try_from(i).unwrap_or(u8::MAX);
+        }
+        Criteria { all, at }
+    }
+
+    /// The criterion `id`, if it applies.
+    pub(crate) fn get(&self, id: CriterionId) -> Option<&'c CriterionResult> {
+        self.all.get(usize::from(self.at[id as usize]))
+    }
+
+    /// Its status.
+    pub(crate) fn status(&self, id: CriterionId) -> Option<Status> {
+        self.get(id).map(|c| c.status)
     }
 }
 

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use time::Date;
 
 use crate::amount::{self, Source};
-use crate::context::{Ctx, Lines, Local, line_status, local_layer};
+use crate::context::{Criteria, Ctx, Lines, Local, line_status, local_layer};
 use crate::params::Params;
 use crate::resolved::Resolved;
 use crate::{
@@ -85,8 +85,9 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
     }
 
     let ask_former = matches!(local, Local::AskFormer(_));
-    let missing = questions::missing(&ctx, &crits, &support, statuses, ask_former)?;
-    let hints = hints::hints(&ctx, &crits, &support)?;
+    let by_id = Criteria::of(&crits);
+    let missing = questions::missing(&ctx, by_id, &support, statuses, ask_former)?;
+    let hints = hints::hints(&ctx, by_id, &support)?;
     let papers = papers(&ctx);
 
     Ok(Decision {

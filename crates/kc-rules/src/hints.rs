@@ -2,24 +2,17 @@
 
 use rust_decimal::Decimal;
 
-use crate::context::Ctx;
+use crate::context::{Criteria, Ctx};
 use crate::pack::SectorCondition;
 use crate::resolved::{decimal_key, position};
 use crate::text::{Piece, cat};
-use crate::{
-    Basis, CriterionId, CriterionResult, Fund, Hint, HintId, Line, ParamId, RulesError, Status, Subject, SupportResult,
-    Text,
-};
+use crate::{Basis, CriterionId, Fund, Hint, HintId, Line, ParamId, RulesError, Status, Subject, SupportResult, Text};
 
 /// The hints of a decision.
-pub(crate) fn hints(
-    ctx: &Ctx<'_>,
-    crits: &[CriterionResult],
-    support: &[SupportResult],
-) -> Result<Vec<Hint>, RulesError> {
+pub(crate) fn hints(ctx: &Ctx<'_>, crits: Criteria<'_>, support: &[SupportResult]) -> Result<Vec<Hint>, RulesError> {
     let app = ctx.app;
     let mut out = Vec::new();
-    let status = |id: CriterionId| crits.iter().find(|c| c.id == id).map(|c| c.status);
+    let status = |id: CriterionId| crits.status(id);
     for s in support.iter().filter(|s| s.basis == Basis::Computed && s.status != Status::NotMet) {
         let (Some(cap), Some(above)) = (&s.cap, s.cap_binds_above) else {
             continue;
@@ -198,9 +191,9 @@ pub(crate) fn hints(
         CriterionId::NoDoubleFunding,
         CriterionId::TechnologyNewLocally,
     ];
-    let failed: Vec<&str> =
-        conditions.into_iter().filter(|id| status(*id) == Some(Status::NotMet)).map(CriterionId::label_en).collect();
-    if !failed.is_empty() {
+    let failed = conditions.into_iter().filter(|id| status(*id) == Some(Status::NotMet));
+    if failed.clone().next().is_some() {
+        let failed: Vec<&str> = failed.map(CriterionId::label_en).collect();
         out.push(Hint {
             id: HintId::Conditions,
             text: Text::new(

@@ -7,12 +7,12 @@
 
 use rust_decimal::Decimal;
 
-use crate::context::{Ctx, applies_to};
+use crate::context::{Criteria, Ctx, applies_to};
 use crate::criteria::limits;
 use crate::pack::SectorCondition;
 use crate::{
-    Basis, CriterionId, CriterionResult, Fund, Line, OldUnit, ParamId, Question, QuestionId, RulesError, SizeSector,
-    Status, Subject, SupportResult, Text,
+    Basis, CriterionId, Fund, Line, OldUnit, ParamId, Question, QuestionId, RulesError, SizeSector, Status, Subject,
+    SupportResult, Text,
 };
 
 /// Why a question is asked, Vietnamese then English.
@@ -101,7 +101,7 @@ fn why(q: QuestionId) -> Text {
 /// The questions still worth asking, in the asking order of docs/engine.md.
 pub(crate) fn missing(
     ctx: &Ctx<'_>,
-    crits: &[CriterionResult],
+    crits: Criteria<'_>,
     support: &[SupportResult],
     statuses: &[(Line, Status)],
     ask_former: bool,
@@ -110,16 +110,15 @@ pub(crate) fn missing(
     let alive = |l: Line| statuses.iter().any(|(x, s)| *x == l && *s != Status::NotMet);
     let any_alive = statuses.iter().any(|(_, s)| *s != Status::NotMet);
     let all_failed = !statuses.is_empty() && !any_alive;
-    let crit = |id: CriterionId| crits.iter().find(|c| c.id == id);
     // A criterion is open when it is unknown and applies to a line still in play (or no
     // line is requested yet).
     let open = |id: CriterionId| {
-        crit(id).is_some_and(|c| {
+        crits.get(id).is_some_and(|c| {
             c.status == Status::Unknown
                 && (statuses.is_empty() || statuses.iter().any(|(l, s)| *s != Status::NotMet && applies_to(c, *l)))
         })
     };
-    let failed = |id: CriterionId| crit(id).is_some_and(|c| c.status == Status::NotMet);
+    let failed = |id: CriterionId| crits.status(id) == Some(Status::NotMet);
 
     let mut out = Vec::new();
     // Keeps `q` when it is relevant and, once every line failed, when it can turn a failed
