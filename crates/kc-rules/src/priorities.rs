@@ -5,8 +5,6 @@ use crate::context::Ctx;
 use crate::text::{Piece, cat};
 use crate::{Citation, Confidence, ParamId, PriorityFact, PriorityId, RulesError, Status, Text};
 
-use crate::criteria::from_bool as yes;
-
 const D45_ART6_CL1: Citation = Citation::fixed("Nghị định 45/2012/NĐ-CP", "Điều 6 khoản 1");
 const T46_ART6: Citation = Citation::fixed("Thông tư 46/2012/TT-BCT", "Điều 6");
 
@@ -33,16 +31,18 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
     let mut out = Vec::with_capacity(t.facts.len());
     out.extend(t.facts.iter().map(|f| {
         let status = match f.id {
-            PriorityId::DifficultArea => yes(a.location.difficult_area),
-            PriorityId::EthnicMinorityArea => yes(p.ethnic_minority_area),
-            PriorityId::WomenOwned => yes(p.women_owned),
-            PriorityId::EthnicMinorityOwned => yes(p.ethnic_minority_owned),
-            PriorityId::EthnicMinorityWorkers => yes(p.ethnic_minority_workers),
-            PriorityId::PrioritySector => ctx.sector.map_or(Status::Unknown, |s| yes(Some(s.priority))),
-            PriorityId::TypicalRuralProduct => yes(p.typical_rural_product),
-            PriorityId::Exports => yes(p.exports),
-            PriorityId::LocalMaterials => yes(p.local_materials_percent.map(|v| u32::from(v) > t.local_materials)),
-            PriorityId::LabourIntensive => yes(p.workers.map(|w| w >= t.workers)),
+            PriorityId::DifficultArea => Status::of_answer(a.location.difficult_area),
+            PriorityId::EthnicMinorityArea => Status::of_answer(p.ethnic_minority_area),
+            PriorityId::WomenOwned => Status::of_answer(p.women_owned),
+            PriorityId::EthnicMinorityOwned => Status::of_answer(p.ethnic_minority_owned),
+            PriorityId::EthnicMinorityWorkers => Status::of_answer(p.ethnic_minority_workers),
+            PriorityId::PrioritySector => ctx.sector.map_or(Status::Unknown, |s| Status::of_answer(Some(s.priority))),
+            PriorityId::TypicalRuralProduct => Status::of_answer(p.typical_rural_product),
+            PriorityId::Exports => Status::of_answer(p.exports),
+            PriorityId::LocalMaterials => {
+                Status::of_answer(p.local_materials_percent.map(|v| u32::from(v) > t.local_materials))
+            }
+            PriorityId::LabourIntensive => Status::of_answer(p.workers.map(|w| w >= t.workers)),
         };
         // Borrowed from the period: no text is copied.
         PriorityFact {

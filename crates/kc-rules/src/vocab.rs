@@ -266,6 +266,17 @@ vocab! {
     }
 }
 
+impl Status {
+    /// The status a yes-no answer gives: yes met, no not met, unanswered unknown.
+    pub fn of_answer(answer: Option<bool>) -> Status {
+        match answer {
+            Some(true) => Status::Met,
+            Some(false) => Status::NotMet,
+            None => Status::Unknown,
+        }
+    }
+}
+
 vocab! {
     /// Which fund would pay.
     pub enum Fund {

@@ -1,4 +1,4 @@
-use super::{R, applies, from_bool, result, yes_no_cmps, yes_no_index};
+use super::{R, applies, result, yes_no_cmps, yes_no_index};
 use crate::Comparison;
 use crate::context::Ctx;
 use crate::{CriterionId, CriterionResult, Line, ParamId, QuestionId, Status, Text};
@@ -106,7 +106,7 @@ pub(crate) fn conditions(ctx: &Ctx<'_>, out: &mut Vec<CriterionResult>) -> R<()>
             CriterionId::CounterpartFunding => c.counterpart_funding,
             _ => c.technology_new_locally,
         };
-        let status = from_bool(answer);
+        let status = Status::of_answer(answer);
         let reason = match status {
             Status::Met => &cond.reasons[0],
             Status::NotMet => &cond.reasons[1],

@@ -58,7 +58,7 @@ pub(crate) const fn fixed_cmp(
 }
 
 /// The three comparisons of a yes-no answer with "có" (yes, no, unanswered), indexed like
-/// the statuses [`from_bool`] gives: met, not met, unknown.
+/// the statuses [`Status::of_answer`] gives: met, not met, unknown.
 pub(crate) const fn yes_no_cmps(what: QuestionId, limit: &'static str) -> [Comparison; 3] {
     [fixed_cmp(what, "có", "=", limit), fixed_cmp(what, "không", "=", limit), fixed_cmp(what, "?", "=", limit)]
 }
@@ -69,15 +69,6 @@ pub(crate) fn yes_no_index(answer: Option<bool>) -> usize {
         Some(true) => 0,
         Some(false) => 1,
         None => 2,
-    }
-}
-
-/// Met / not met / unknown from a yes-no answer.
-pub(crate) fn from_bool(answer: Option<bool>) -> Status {
-    match answer {
-        Some(true) => Status::Met,
-        Some(false) => Status::NotMet,
-        None => Status::Unknown,
     }
 }
 
