@@ -145,6 +145,10 @@ mod tests {
         assert_eq!(cat(&[Piece::Vnd(Vnd::ZERO)]), "0 đ");
         assert_eq!(cat(&[Piece::Vnd(Vnd::from_const(999))]), "999 đ");
         assert_eq!(cat(&[Piece::Vnd(Vnd::from_const(1000))]), "1.000 đ");
+        assert_eq!(cat(&[Piece::Vnd(Vnd::from_const(300_000_000))]), "300.000.000 đ");
+        assert_eq!(cat(&[Piece::Vnd(Vnd::from_const(1_002_003_045))]), "1.002.003.045 đ");
+        assert_eq!(cat(&[Piece::N(1_002_003)]), "1002003");
+        assert_eq!(cat(&[Piece::N(u32::MAX)]), "4294967295");
         for n in [0, 5, 10, 99, 100, 1_000_005, 10_020_300, 999_999_999_999_999, crate::MAX_VND] {
             let v = Vnd::from_const(n);
             assert_eq!(cat(&[Piece::Vnd(v)]), format!("{v}"));
