@@ -4,6 +4,7 @@
 //! Every key can be overridden by `KC_<KEY>` (upper case); lists are comma-separated.
 //! `KC_DATABASE_URL` falls back to `DATABASE_URL`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -70,6 +71,9 @@ pub struct Settings {
     /// Public halves (64 hex digits) of earlier signing keys, still served at `/api/v1/keys`
     /// so that the receipts they signed keep verifying.
     pub previous_receipt_keys: Vec<String>,
+    /// The names of the centres whose pages embed the widget, by the `centre-id` the widget
+    /// sends: the applicant's receipt page shows the name, not the id.
+    pub centres: BTreeMap<String, String>,
 }
 
 /// Which of an application's two decisions the centre uses once a new pack is adopted.
@@ -120,6 +124,7 @@ impl Default for Settings {
             decision_policy: DecisionPolicy::Received,
             pack_upload_limit: 4 * 1024 * 1024,
             previous_receipt_keys: Vec::new(),
+            centres: BTreeMap::new(),
         }
     }
 }
@@ -150,11 +155,17 @@ impl fmt::Debug for Settings {
             .field("decision_policy", &self.decision_policy)
             .field("pack_upload_limit", &self.pack_upload_limit)
             .field("previous_receipt_keys", &self.previous_receipt_keys)
+            .field("centres", &self.centres)
             .finish()
     }
 }
 
 impl Settings {
+    /// The name of centre `id` when the settings give one, else the id as the page sent it.
+    pub fn centre_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.centres.get(id).map_or(id, String::as_str)
+    }
+
     /// Loads defaults, the file (explicit path, `$KC_CONFIG`, or `kc-server.toml` if present)
     /// and the process environment.
     pub fn load(explicit: Option<&Path>) -> anyhow::Result<Settings> {
@@ -233,6 +244,18 @@ impl Settings {
         }
         if let Some(v) = get("KC_PACK_FILE") {
             self.pack_file = (!v.trim().is_empty()).then(|| PathBuf::from(v.trim()));
+        }
+        if let Some(v) = get("KC_CENTRES") {
+            // `id=Name` pairs separated by `;` (a centre's name may hold a comma).
+            self.centres.clear();
+            for pair in v.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+                let (id, name) = pair
+                    .split_once('=')
+                    .map(|(i, n)| (i.trim(), n.trim()))
+                    .filter(|(i, n)| !i.is_empty() && !n.is_empty())
+                    .ok_or_else(|| anyhow::anyhow!("KC_CENTRES: expected `id=Name; id=Name`, got {pair:?}"))?;
+                self.centres.insert(id.to_owned(), name.to_owned());
+            }
         }
         if let Some(v) = get("KC_DECISION_POLICY") {
             self.decision_policy = match v.trim() {
@@ -313,5 +336,20 @@ mod tests {
         assert_eq!(Settings::default().pack().unwrap().id, kc_rulepack::PACK_ID);
         let missing = Settings { pack_file: Some("/nonexistent/pack.json".into()), ..Settings::default() };
         assert!(missing.pack().is_err());
+    }
+
+    #[test]
+    fn centre_names_from_file_and_environment() {
+        let mut s: Settings = toml::from_str("[centres]\n\"ttkc-tn\" = \"Trung tâm Khuyến công Thái Nguyên\"").unwrap();
+        assert_eq!(s.centre_name("ttkc-tn"), "Trung tâm Khuyến công Thái Nguyên");
+        assert_eq!(s.centre_name("khac"), "khac", "an unnamed centre keeps the id its page sent");
+        let env = "a = Trung tâm A, phía Bắc ; b=Trung tâm B;";
+        s.apply_env(|k| (k == "KC_CENTRES").then(|| env.to_owned())).unwrap();
+        assert_eq!(s.centre_name("a"), "Trung tâm A, phía Bắc");
+        assert_eq!(s.centre_name("b"), "Trung tâm B");
+        assert_eq!(s.centre_name("ttkc-tn"), "ttkc-tn", "the environment replaces the file's list");
+        for bad in ["a", "=Tên", "a="] {
+            assert!(s.apply_env(|k| (k == "KC_CENTRES").then(|| bad.to_owned())).is_err(), "{bad}");
+        }
     }
 }

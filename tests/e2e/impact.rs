@@ -35,7 +35,12 @@ pub(crate) fn training() -> Submission {
 
 pub(crate) fn with_application(application: Application) -> Submission {
     let client_decision = client_decision(&application);
-    Submission { client_pack_id: client_decision.pack_id.to_string(), client_decision, application, ..sample_submission() }
+    Submission {
+        client_pack_id: client_decision.pack_id.to_string(),
+        client_decision,
+        application,
+        ..sample_submission()
+    }
 }
 
 /// The bundled pack with the national machinery cap raised to 400 tr from 2026-01-01.

@@ -24,6 +24,11 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         Command::new("cargo")
             .args(["run", "--release", "-p", "server", "--bin", "kc-server", "--", "serve", "--bind", &bind])
             .env("KC_STATIC_DIR", &dist)
-            .env("KC_DATABASE_URL", db),
+            .env("KC_DATABASE_URL", db)
+            // The demo page's `centre-id`, named as a centre would name it in its settings.
+            .env("KC_CENTRES", DEMO_CENTRE),
     )
 }
+
+/// The name of the demo page's centre (`web/static/index.html`, `centre-id="lam-son-demo"`).
+const DEMO_CENTRE: &str = "lam-son-demo=Trung tâm Khuyến công Lam Sơn (trang thử)";

@@ -59,7 +59,7 @@ async fn receipt_page(State(state): State<AppState>, code: &str, lang: Option<&s
     let (status, body) = match row {
         Some(row) => {
             let note = adopted.as_ref().map(|c| adopted_note(c, state.settings.decision_policy)).unwrap_or_default();
-            (StatusCode::OK, render(lang, state.pack, &row, &note)?)
+            (StatusCode::OK, render(lang, state.pack, &state.settings, &row, &note)?)
         }
         None => (StatusCode::NOT_FOUND, not_found(lang)),
     };
@@ -117,7 +117,13 @@ fn adopted_note(c: &crate::adopt::Current, policy: crate::config::DecisionPolicy
 }
 
 /// The page; `adopted` is the already-escaped [`adopted_note`] block, or empty.
-fn render(lang: Lang, pack: &kc_rules::RulePack, row: &PrintRow, adopted: &str) -> Result<String, ApiError> {
+fn render(
+    lang: Lang,
+    pack: &kc_rules::RulePack,
+    settings: &crate::config::Settings,
+    row: &PrintRow,
+    adopted: &str,
+) -> Result<String, ApiError> {
     let t = |vi, en| lang.t(vi, en);
     let app: Application = serde_json::from_str(&row.answers_json).map_err(|e| internal(e, "answers"))?;
     let decision: Decision =
@@ -133,7 +139,7 @@ fn render(lang: Lang, pack: &kc_rules::RulePack, row: &PrintRow, adopted: &str) 
         format!("{} ({})", when(row.received_at), t("giờ Việt Nam", "Vietnam time")),
     );
     if let Some(c) = &row.centre_id {
-        item(t("Trung tâm tiếp nhận", "Receiving centre"), esc(c));
+        item(t("Trung tâm tiếp nhận", "Receiving centre"), esc(settings.centre_name(c)));
     }
     item(t("Tình trạng", "Status"), format!("<strong>{}</strong>", esc(&state_label(lang, &row.status))));
     if let Ok(review) = stored_enum::<kc_api::ReviewState>(&row.status, "status") {

@@ -133,6 +133,9 @@ test('the receipt prints alone', async () => {
   assert.match(paper, /Hợp tác xã Đồng Tâm/);
   assert.match(paper, /0912 345 678/);
   assert.match(paper, /giờ Việt Nam/);
+  // The centre by the name the server's settings give it, not the id the page sent.
+  assert.match(paper, /Trung tâm tiếp nhận\s+Trung tâm Khuyến công Lam Sơn/);
+  assert.doesNotMatch(paper, /lam-son-demo/);
   assert.match(paper, /Đào tạo nghề/);
   assert.match(paper, /Giấy tờ cần mang theo/);
   assert.match(paper, /Bước tiếp theo/);

@@ -39,6 +39,8 @@ export class Server {
       ...process.env,
       KC_STATIC_DIR: need('KC_STATIC_DIR'),
       KC_DATABASE_URL: `sqlite://${need('KC_TEST_DB')}`,
+      // The demo page's centre, named in the settings as `cargo xtask serve` names it.
+      KC_CENTRES: 'lam-son-demo=Trung tâm Khuyến công Lam Sơn (trang thử)',
       RUST_LOG: process.env.RUST_LOG || 'warn',
     };
     this.child = spawn(need('KC_SERVER_BIN'), ['serve', '--bind', `127.0.0.1:${this.port}`], {
