@@ -24,6 +24,7 @@ use time::Date;
 use super::auth::Role;
 use super::decisions::delta;
 use super::html::{Lang, money, url_enc};
+use super::list::province_name;
 use super::session::{Session, internal};
 use super::store;
 use crate::impact::{Report, Totals};
@@ -222,7 +223,7 @@ pub async fn run_report(State(state): State<AppState>, s: Session, request: Requ
         "{} hồ sơ đánh giá lại, {} thay đổi; tỉnh {}; ngày xét {}",
         report.evaluated,
         report.total.changed,
-        province.map_or_else(|| "mọi tỉnh".to_owned(), province_name),
+        province.map_or_else(|| "mọi tỉnh".to_owned(), |p| province_name(Some(i64::from(p)))),
         if v.as_of.is_empty() { "của kết quả đã lưu" } else { &v.as_of },
     );
     if let Err(e) = store::audit(&s.db, &s.account.email, "impact_report", &candidate.id, &detail).await {
@@ -251,13 +252,6 @@ fn not_a_pack(l: Lang, e: &kc_rulepack::PackError) -> String {
             Lang::En => format!("The pack lacks a parameter the engine reads (at «{}»).", e.path()),
         },
     }
-}
-
-fn province_name(code: i32) -> String {
-    u16::try_from(code)
-        .ok()
-        .and_then(|c| kc_rulepack::bundled().province(c))
-        .map_or_else(|| code.to_string(), |p| p.name.clone())
 }
 
 fn vnd(d: Decimal) -> String {
@@ -376,7 +370,7 @@ fn render(
                     tbody {
                         @for (code, pt) in &r.by_province {
                             tr {
-                                th scope="row" { @match code { Some(c) => (province_name(*c)), None => (l.t("(chưa chọn xã)", "(no commune)")) } }
+                                th scope="row" { @match code { Some(c) => (province_name(Some(i64::from(*c)))), None => (l.t("(chưa chọn xã)", "(no commune)")) } }
                                 (totals_cells(pt))
                             }
                         }
@@ -412,7 +406,7 @@ fn render(
                         @for c in r.changed.iter().take(LISTED) {
                             tr {
                                 th scope="row" { a href={ "/staff/applications/" (url_enc(&c.receipt_code)) } { (c.receipt_code) } }
-                                td { @if let Some(p) = c.province_code { (province_name(p)) } }
+                                td { (province_name(c.province_code.map(i64::from))) }
                                 td { (format!("{:02}/{:02}/{}", c.as_of.day(), u8::from(c.as_of.month()), c.as_of.year())) }
                                 td {
                                     @if c.impact.outcome_before == c.impact.outcome_after { (outcome(l, c.impact.outcome_after)) }
