@@ -111,6 +111,8 @@ pub(crate) struct Period {
 pub(crate) struct Texts {
     /// The priority facts, statuses aside.
     pub(crate) priorities: OnceLock<crate::priorities::Facts>,
+    /// The request conditions' switches.
+    pub(crate) conditions: OnceLock<Result<crate::criteria::Switches, RulesError>>,
     /// The technology-line cap hint (key: the factor and the line cap in đồng).
     pub(crate) technology_line_cap: Slot,
     /// The cap hints, by source × line × priority (key: the binding cost and the cap).

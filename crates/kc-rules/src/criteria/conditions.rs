@@ -1,7 +1,7 @@
 use super::{R, applies, result, yes_no_cmps, yes_no_index};
 use crate::Comparison;
 use crate::context::Ctx;
-use crate::{CriterionId, CriterionResult, Line, ParamId, QuestionId, Status, Text};
+use crate::{Citation, Confidence, CriterionId, CriterionResult, Line, ParamId, QuestionId, RulesError, Status, Text};
 
 /// One request condition: its criterion, switch, the lines it applies to
 /// (`None`: every line, also before any line is chosen) and its reasons when met, not met,
@@ -93,8 +93,8 @@ static CONDITIONS: [Condition; 4] = [
 /// TT 28/2018 [R]). Each applies only while its `conditions.*` switch is true.
 pub(crate) fn conditions(ctx: &Ctx<'_>, out: &mut Vec<CriterionResult>) -> R<()> {
     let c = &ctx.app.conditions;
-    for cond in &CONDITIONS {
-        let Some(switch) = ctx.p.need::<bool>(cond.switch)?.filter(|s| s.value) else {
+    for (cond, switch) in CONDITIONS.iter().zip(switches(ctx)?) {
+        let Some((citation, confidence)) = switch else {
             continue;
         };
         let Some(lines) = applies(ctx, cond.lines.is_some(), |l| cond.lines.is_none_or(|f| f(l))) else {
@@ -113,8 +113,32 @@ pub(crate) fn conditions(ctx: &Ctx<'_>, out: &mut Vec<CriterionResult>) -> R<()>
             Status::Unknown => &cond.reasons[2],
         };
         let compared = std::slice::from_ref(&cond.compared[yes_no_index(answer)]);
-        let src = (switch.citation, switch.confidence);
+        let src = (citation.borrowed(), *confidence);
         out.push(result(ctx, cond.id, &lines, status, reason.borrowed(), compared, src));
     }
     Ok(())
 }
+
+/// The legal basis of each condition whose switch is on in the period of `ctx`, read once per
+/// period.
+fn switches(ctx: &Ctx<'_>) -> R<&'static Switches> {
+    let memo = &ctx.p.period.texts.conditions;
+    let read = || -> R<Switches> {
+        let mut out: Switches = Default::default();
+        for (slot, cond) in out.iter_mut().zip(&CONDITIONS) {
+            *slot = ctx.p.need::<bool>(cond.switch)?.filter(|s| s.value).map(|s| (s.citation, s.confidence));
+        }
+        Ok(out)
+    };
+    let read = match memo.get() {
+        Some(r) => r,
+        None => {
+            let r = read();
+            memo.get_or_init(|| r)
+        }
+    };
+    read.as_ref().map_err(RulesError::clone)
+}
+
+/// The switches of [`CONDITIONS`], in order: `None` when off.
+pub(crate) type Switches = [Option<(Citation, Confidence)>; 4];

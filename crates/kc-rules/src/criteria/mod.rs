@@ -14,7 +14,7 @@ mod subject;
 
 use std::borrow::Cow;
 
-pub(crate) use conditions::conditions;
+pub(crate) use conditions::{Switches, conditions};
 pub(crate) use location::location;
 pub(crate) use sector::sector;
 pub(crate) use sme_size::{limits, sme_size};
