@@ -17,12 +17,12 @@ pub(crate) fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
-/// Today's local date.
+/// Today in Vietnam (UTC+7), whatever the device's time zone: the law's dates are Vietnam's,
+/// and the server decides on the same date.
 pub(crate) fn today() -> time::Date {
-    let d = js_sys::Date::new_0();
-    let month = time::Month::try_from(d.get_month() as u8 + 1).unwrap_or(time::Month::January);
-    time::Date::from_calendar_date(d.get_full_year() as i32, month, d.get_date() as u8)
-        .unwrap_or(time::macros::date!(2026 - 01 - 01))
+    let secs = i64::try_from(now_ms() / 1000).unwrap_or(0);
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .map_or(time::macros::date!(2026 - 01 - 01), |t| t.to_offset(kc_rules::VIETNAM).date())
 }
 
 /// Whether the browser believes it is online.

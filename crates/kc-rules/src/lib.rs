@@ -40,7 +40,7 @@ pub use error::RulesError;
 pub use evaluate::evaluate;
 pub use input::{Application, ConditionAnswers, LineRequest, LocationAnswers, PriorityAnswers, SizeAnswers};
 pub use money::{MAX_VND, MoneyError, Rate, RateError, Vnd};
-pub use pack::{Citation, RulePack};
+pub use pack::{Citation, RulePack, pack_label};
 pub use params::{CHOICES, PARAM_IDS};
 /// The decimal type of rates, factors and multipliers (re-exported for users of [`Used`]).
 pub use rust_decimal::Decimal;

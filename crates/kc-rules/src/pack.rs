@@ -410,3 +410,36 @@ impl RulePack {
         self.layers.iter().find(|l| l.id == id)
     }
 }
+
+/// A rule pack id in words for people: `2026-02-01.5e1278a4904b` (the pack's newest effective
+/// date and a hash of its content) reads `cập nhật đến 01/02/2026 · 5e1278a4`. An id of another
+/// form is shown as it is.
+pub fn pack_label(id: &str) -> Text {
+    let date = id.get(..10).and_then(crate::iso_date::parse);
+    let hash = id.get(11..).filter(|h| !h.is_empty() && matches!(id.as_bytes().get(10), Some(b'.' | b'+')));
+    match (date, hash) {
+        (Some(d), Some(hash)) => {
+            let short = hash.get(..8).unwrap_or(hash);
+            Text::new(
+                format!("cập nhật đến {} · {short}", crate::iso_date::vi(d)),
+                format!("updated to {} · {short}", crate::iso_date::format(d)),
+            )
+        }
+        _ => Text::new(id.to_owned(), id.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::pack_label;
+
+    #[test]
+    fn a_pack_id_reads_as_its_date_and_a_short_hash() {
+        let t = pack_label("2026-02-01.5e1278a4904b");
+        assert_eq!((&*t.vi, &*t.en), ("cập nhật đến 01/02/2026 · 5e1278a4", "updated to 2026-02-01 · 5e1278a4"));
+        assert_eq!(&*pack_label("2025-07-01+abc").vi, "cập nhật đến 01/07/2025 · abc");
+        for other in ["p", "2099-01-01", "2099-01-01.", "2025-13-01.abc", "moi"] {
+            assert_eq!(&*pack_label(other).vi, other);
+        }
+    }
+}

@@ -199,7 +199,7 @@ fn summary_row(lang: Lang, label: &str, d: &Decision) -> Markup {
             td { (labels::label(lang, Kind::Outcome, outcome)) }
             td.num { (d.total(Fund::National).to_string()) }
             td.num { (d.total(Fund::Local).to_string()) }
-            td { (d.pack_id) }
+            td { (lang.text(&kc_rules::pack_label(&d.pack_id))) }
         }
     }
 }
@@ -272,7 +272,7 @@ pub async fn render(s: &Session, code: &str, forms: Forms, status: StatusCode) -
                     tr { th scope="row" { (l.t("Kết quả (máy chủ)", "Outcome (server)")) } td { (labels::label(l, Kind::Outcome, &r.outcome)) @if corrected { " " span.muted { (l.t("(sau khi cán bộ sửa)", "(after the staff correction)")) } } } }
                     tr { th scope="row" { (l.t("Kinh phí hỗ trợ", "Support amount")) } td { strong { (total.to_string()) } br; em { (kc_rules::vnd_in_words(total)) } } }
                     tr { th scope="row" { (l.t("Kinh phí đề nghị", "Requested")) } td { (requested(&app).to_string()) } }
-                    tr { th scope="row" { (l.t("Bộ quy tắc", "Rule pack")) } td { (dec.pack_id) } }
+                    tr { th scope="row" { (l.t("Bộ quy tắc", "Rule pack")) } td { (l.text(&kc_rules::pack_label(&dec.pack_id))) } }
                 }
             }
             p.no-print { (l.t("In phiếu hồ sơ (A4): dùng lệnh In của trình duyệt (Ctrl+P).", "Print the A4 dossier slip with the browser's Print (Ctrl+P).")) }
@@ -494,7 +494,7 @@ fn slip(
                 h2 { (l.t("Giấy tờ cần mang theo", "Papers to bring")) }
                 ol { @for p in dec.papers.iter() { li { (l.t(&p.label.vi, &p.label.en)) } } }
             }
-            p.muted { (l.t("Kết quả tự kiểm tra chỉ để tham khảo; trung tâm xét duyệt theo hồ sơ đề án.", "The self-check is for guidance; the centre decides on the full dossier.")) " · " (dec.pack_id) }
+            p.muted { (l.t("Kết quả tự kiểm tra chỉ để tham khảo; trung tâm xét duyệt theo hồ sơ đề án.", "The self-check is for guidance; the centre decides on the full dossier.")) " · " (l.t("bộ quy tắc", "rule pack")) " " (l.text(&kc_rules::pack_label(&dec.pack_id))) }
         }
     }
 }

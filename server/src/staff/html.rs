@@ -73,6 +73,11 @@ impl Lang {
             Lang::En => en,
         }
     }
+
+    /// The engine's text in this language.
+    pub fn text(self, t: &kc_rules::Text) -> &str {
+        self.t(&t.vi, &t.en)
+    }
 }
 
 /// Label of a review state id.

@@ -60,13 +60,16 @@ pub(crate) fn view(state: &State) -> Html {
                 ) }</p>
             }
             if item.pack_changed() {
-                <p class="kc-notice" role="note">{ match lang {
-                    Lang::Vi => format!(
-                        "Quy định đã thay đổi từ khi bạn tự kiểm tra (bộ quy định {} → {}). Kết quả theo quy định hiện hành của máy chủ là kết quả được áp dụng.",
-                        item.client_pack_id, d.pack_id),
-                    Lang::En => format!(
-                        "The rules changed since your self-check (rule pack {} → {}). The server's result under the current rules stands.",
-                        item.client_pack_id, d.pack_id),
+                <p class="kc-notice" role="note">{ {
+                    let (before, now) = (kc_rules::pack_label(&item.client_pack_id), kc_rules::pack_label(&d.pack_id));
+                    match lang {
+                        Lang::Vi => format!(
+                            "Quy định đã thay đổi từ khi bạn tự kiểm tra (bộ quy định {} → {}). Kết quả theo quy định hiện hành của máy chủ là kết quả được áp dụng.",
+                            before.vi, now.vi),
+                        Lang::En => format!(
+                            "The rules changed since your self-check (rule pack {} → {}). The server's result under the current rules stands.",
+                            before.en, now.en),
+                    }
                 } }</p>
             }
             <p class="kc-help">{ lang.pick(

@@ -235,7 +235,7 @@ fn decision_view(lang: Lang, d: &Decision, has_lines: bool) -> Html {
                 { format!(
                     "{} {} · {} {}",
                     lang.pick("Bộ quy định", "Rule pack"),
-                    d.pack_id,
+                    lang.text(&kc_rules::pack_label(&d.pack_id)),
                     lang.pick("áp dụng ngày", "as of"),
                     format_date(d.as_of),
                 ) }

@@ -73,10 +73,11 @@ export class Server {
   }
 }
 
-/** Headless Chromium with a fresh profile. */
-export async function launch() {
+/** Headless Chromium with a fresh profile (`options`: Playwright context options). */
+export async function launch(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'kc-chromium-'));
   return chromium.launchPersistentContext(profile, {
+    ...options,
     executablePath: process.env.KC_CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: [

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { setup, w } from './support.mjs';
+import { launch, setup, w } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -87,10 +87,31 @@ test('a machinery case shows 300.000.000 đ and its words', async () => {
   assert.doesNotMatch(text, /mức trần đang áp dụng/, 'citations wait behind a tap');
   await result.locator('summary', { hasText: 'Cách tính' }).click();
   assert.match(await result.innerText(), /mức trần đang áp dụng/);
+  // The rules by the date they run to, not the pack's id.
+  assert.match(await result.locator('.kc-pack').innerText(), /^Bộ quy định cập nhật đến \d\d\/\d\d\/\d{4} · [0-9a-f]{8} · áp dụng ngày/);
+  assert.doesNotMatch(await result.innerText(), /\d{4}-\d\d-\d\d\./);
+  await result.screenshot({ path: 'target/browser-shots/result-360.png' });
   const last = hostEvents.filter((e) => e.type === 'kc-result').at(-1);
   assert.equal(last.detail.outcome, 'eligible');
   assert.equal(last.detail.amount_national, 300000000);
   assert.equal(JSON.stringify(last.detail).includes('commune'), false, 'no personal data in host events');
+});
+
+test('the rules are taken on the date in Vietnam, whatever the device time zone', async () => {
+  // UTC−10: the device's date is not Vietnam's for 17 hours of every day.
+  const far = await launch({ timezoneId: 'Pacific/Honolulu' });
+  try {
+    const p = await far.newPage();
+    const vietnam = () => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+    const before = vietnam();
+    await p.goto(`${server.url}/`);
+    await w(p, '#kc-line-machinery').check();
+    const line = await w(p, '.kc-result .kc-pack').innerText();
+    const dates = new Set([before, vietnam()]);
+    assert.ok([...dates].some((d) => line.endsWith(`áp dụng ngày ${d}`)), `${line} is not on ${[...dates]}`);
+  } finally {
+    await far.close();
+  }
 });
 
 test('offline submit is queued, then sent with a receipt when the server is back', async () => {
