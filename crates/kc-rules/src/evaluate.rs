@@ -8,7 +8,7 @@ use time::Date;
 use crate::amount::{self, Source};
 use crate::context::{Criteria, Ctx, Lines, Local, line_status, local_layer};
 use crate::params::Params;
-use crate::resolved::Resolved;
+use crate::resolved::{Resolved, kept};
 use crate::{
     Application, CriterionResult, Decision, Line, Outcome, PaperRef, ParamId, RulePack, RulesError, Status, Subject,
     Text, Used, criteria, hints, priorities, questions,
@@ -106,23 +106,14 @@ pub fn evaluate(pack: &'static RulePack, app: &Application, as_of: Date) -> Resu
 /// `location.test` on the period of `p`, checked once per period with the rounding mode
 /// (both follow from the pack alone).
 fn location_test(p: &Params) -> Result<&'static Used<&'static str>, RulesError> {
-    let check = || {
+    kept(&p.period.location_test, || {
         let test = p
             .need::<&str>(ParamId::LocationTest)?
             .filter(|t| t.value == "2012" || t.value == "2025")
             .ok_or_else(|| RulesError::BadPack { id: ParamId::LocationTest.id().to_owned() })?;
         amount::check_rounding(p)?;
         Ok(test)
-    };
-    let memo = &p.period.location_test;
-    let checked = match memo.get() {
-        Some(c) => c,
-        None => {
-            let c = check();
-            memo.get_or_init(|| c)
-        }
-    };
-    checked.as_ref().map_err(RulesError::clone)
+    })
 }
 
 /// Papers to prepare: common ones, those of the requested lines, and enterprise-only ones

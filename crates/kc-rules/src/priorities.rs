@@ -2,6 +2,7 @@
 //! They never change eligibility; a dated multiplier may reward the area and sector ones.
 
 use crate::context::Ctx;
+use crate::resolved::kept;
 use crate::text::{Piece, cat};
 use crate::{Citation, Confidence, ParamId, PriorityFact, PriorityId, RulesError, Status, Text};
 
@@ -19,14 +20,7 @@ pub(crate) struct Facts {
 
 /// The priority facts of an application, in the order of docs/engine.md.
 pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError> {
-    let memo = &ctx.p.period.texts.priorities;
-    let t = match memo.get() {
-        Some(t) => t,
-        None => {
-            let t = facts(ctx)?;
-            memo.get_or_init(|| t)
-        }
-    };
+    let t = kept(&ctx.p.period.texts.priorities, || facts(ctx))?;
     let (a, p) = (&ctx.app, &ctx.app.priority);
     let mut out = Vec::with_capacity(t.facts.len());
     out.extend(t.facts.iter().map(|f| {

@@ -110,7 +110,7 @@ pub(crate) struct Period {
 #[derive(Default)]
 pub(crate) struct Texts {
     /// The priority facts, statuses aside.
-    pub(crate) priorities: OnceLock<crate::priorities::Facts>,
+    pub(crate) priorities: OnceLock<Result<crate::priorities::Facts, RulesError>>,
     /// The request conditions' switches.
     pub(crate) conditions: OnceLock<Result<crate::criteria::Switches, RulesError>>,
     /// The technology-line cap hint (key: the factor and the line cap in đồng).
@@ -151,6 +151,15 @@ impl Slot {
             Err(kt) => kt.1,
         }
     }
+}
+
+/// The value kept in `memo`, made by `make` the first time. An error is kept like a value: it
+/// follows from the pack alone, so it would only recur.
+pub(crate) fn kept<T>(
+    memo: &'static OnceLock<Result<T, RulesError>>,
+    make: impl FnOnce() -> Result<T, RulesError>,
+) -> Result<&'static T, RulesError> {
+    memo.get_or_init(make).as_ref().map_err(RulesError::clone)
 }
 
 /// A decimal as a key part.

@@ -1,7 +1,8 @@
 use super::{R, applies, result, yes_no_cmps, yes_no_index};
 use crate::Comparison;
 use crate::context::Ctx;
-use crate::{Citation, Confidence, CriterionId, CriterionResult, Line, ParamId, QuestionId, RulesError, Status, Text};
+use crate::resolved::kept;
+use crate::{Citation, Confidence, CriterionId, CriterionResult, Line, ParamId, QuestionId, Status, Text};
 
 /// One request condition: its criterion, switch, the lines it applies to
 /// (`None`: every line, also before any line is chosen) and its reasons when met, not met,
@@ -122,22 +123,13 @@ pub(crate) fn conditions(ctx: &Ctx<'_>, out: &mut Vec<CriterionResult>) -> R<()>
 /// The legal basis of each condition whose switch is on in the period of `ctx`, read once per
 /// period.
 fn switches(ctx: &Ctx<'_>) -> R<&'static Switches> {
-    let memo = &ctx.p.period.texts.conditions;
-    let read = || -> R<Switches> {
+    kept(&ctx.p.period.texts.conditions, || {
         let mut out: Switches = Default::default();
         for (slot, cond) in out.iter_mut().zip(&CONDITIONS) {
             *slot = ctx.p.need::<bool>(cond.switch)?.filter(|s| s.value).map(|s| (s.citation, s.confidence));
         }
         Ok(out)
-    };
-    let read = match memo.get() {
-        Some(r) => r,
-        None => {
-            let r = read();
-            memo.get_or_init(|| r)
-        }
-    };
-    read.as_ref().map_err(RulesError::clone)
+    })
 }
 
 /// The switches of [`CONDITIONS`], in order: `None` when off.
