@@ -130,7 +130,7 @@ pub(crate) fn render(d: &Decision, pack: &RulePack) -> String {
 
     if !d.priorities.is_empty() {
         let _ = writeln!(s, "\nƯU TIÊN (không ảnh hưởng điều kiện)");
-        for p in &d.priorities {
+        for p in d.priorities.iter() {
             let _ = writeln!(
                 s,
                 "  {} {}: {} — {} {}",

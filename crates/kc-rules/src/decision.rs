@@ -183,8 +183,9 @@ pub struct Decision {
     pub criteria: Vec<CriterionResult>,
     /// One result per requested line and fund.
     pub support: Vec<SupportResult>,
-    /// Priority facts.
-    pub priorities: Vec<PriorityFact>,
+    /// Priority facts (borrowed when the application answers no priority question: the
+    /// same facts, kept once per period).
+    pub priorities: Cow<'static, [PriorityFact]>,
     /// Questions that could still change the result, in the order to ask them.
     pub missing: Vec<Question>,
     /// Counterfactuals.

@@ -1,10 +1,13 @@
 //! Priority facts (Decree 45/2012 Art. 6; TT 46/2012 Art. 6; Decree 235/2025; TT 64/2024).
 //! They never change eligibility; a dated multiplier may reward the area and sector ones.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 use crate::context::Ctx;
 use crate::resolved::kept;
 use crate::text::{Piece, cat};
-use crate::{Citation, Confidence, ParamId, PriorityFact, PriorityId, RulesError, Status, Text};
+use crate::{Citation, Confidence, ParamId, PriorityAnswers, PriorityFact, PriorityId, RulesError, Status, Text};
 
 const D45_ART6_CL1: Citation = Citation::fixed("Nghị định 45/2012/NĐ-CP", "Điều 6 khoản 1");
 const T46_ART6: Citation = Citation::fixed("Thông tư 46/2012/TT-BCT", "Điều 6");
@@ -16,29 +19,46 @@ pub(crate) struct Facts {
     facts: Box<[PriorityFact]>,
     local_materials: u32,
     workers: u32,
+    /// The facts of an application that answers none of the priority questions, by the
+    /// statuses of the two facts other answers decide (the area, the sector): made on first
+    /// use and borrowed, as most applications leave those optional questions out.
+    unanswered: [OnceLock<Box<[PriorityFact]>>; 9],
 }
 
 /// The priority facts of an application, in the order of docs/engine.md.
-pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError> {
-    let t = kept(&ctx.p.period.texts.priorities, || facts(ctx))?;
-    let (a, p) = (&ctx.app, &ctx.app.priority);
-    let mut out = Vec::with_capacity(t.facts.len());
-    out.extend(t.facts.iter().map(|f| {
+pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Cow<'static, [PriorityFact]>, RulesError> {
+    let t: &'static Facts = kept(&ctx.p.period.texts.priorities, || facts(ctx))?;
+    let area = Status::of_answer(ctx.app.location.difficult_area);
+    let sector = ctx.sector.map_or(Status::Unknown, |s| Status::of_answer(Some(s.priority)));
+    let with_statuses = || t.facts.iter().map(|f| t.fact(f, ctx, area, sector));
+    if ctx.app.priority == PriorityAnswers::default() {
+        let key = area as usize * Status::COUNT + sector as usize;
+        if let Some(set) = t.unanswered.get(key) {
+            return Ok(Cow::Borrowed(set.get_or_init(|| with_statuses().collect())));
+        }
+    }
+    Ok(Cow::Owned(with_statuses().collect()))
+}
+
+impl Facts {
+    /// Fact `f` of the period with its status for `ctx` (`area` and `sector` as decided),
+    /// its texts borrowed from the period: no text is copied.
+    fn fact(&'static self, f: &'static PriorityFact, ctx: &Ctx<'_>, area: Status, sector: Status) -> PriorityFact {
+        let p = &ctx.app.priority;
         let status = match f.id {
-            PriorityId::DifficultArea => Status::of_answer(a.location.difficult_area),
+            PriorityId::DifficultArea => area,
             PriorityId::EthnicMinorityArea => Status::of_answer(p.ethnic_minority_area),
             PriorityId::WomenOwned => Status::of_answer(p.women_owned),
             PriorityId::EthnicMinorityOwned => Status::of_answer(p.ethnic_minority_owned),
             PriorityId::EthnicMinorityWorkers => Status::of_answer(p.ethnic_minority_workers),
-            PriorityId::PrioritySector => ctx.sector.map_or(Status::Unknown, |s| Status::of_answer(Some(s.priority))),
+            PriorityId::PrioritySector => sector,
             PriorityId::TypicalRuralProduct => Status::of_answer(p.typical_rural_product),
             PriorityId::Exports => Status::of_answer(p.exports),
             PriorityId::LocalMaterials => {
-                Status::of_answer(p.local_materials_percent.map(|v| u32::from(v) > t.local_materials))
+                Status::of_answer(p.local_materials_percent.map(|v| u32::from(v) > self.local_materials))
             }
-            PriorityId::LabourIntensive => Status::of_answer(p.workers.map(|w| w >= t.workers)),
+            PriorityId::LabourIntensive => Status::of_answer(p.workers.map(|w| w >= self.workers)),
         };
-        // Borrowed from the period: no text is copied.
         PriorityFact {
             id: f.id,
             status,
@@ -46,8 +66,7 @@ pub(crate) fn priorities(ctx: &Ctx<'_>) -> Result<Vec<PriorityFact>, RulesError>
             citation: f.citation.borrowed(),
             confidence: f.confidence,
         }
-    }));
-    Ok(out)
+    }
 }
 
 /// The facts of the period of `ctx`, every status unknown.
@@ -137,5 +156,5 @@ fn facts(ctx: &Ctx<'_>) -> Result<Facts, RulesError> {
         out.push(fact(PriorityId::LabourIntensive, reason, limit.citation, limit.confidence));
     }
     let [local_materials, workers] = thresholds;
-    Ok(Facts { facts: out.into_boxed_slice(), local_materials, workers })
+    Ok(Facts { facts: out.into_boxed_slice(), local_materials, workers, unanswered: Default::default() })
 }

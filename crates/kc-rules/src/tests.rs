@@ -285,4 +285,14 @@ fn memoised_texts_follow_the_date_and_the_figures() {
             assert_eq!(d, evaluate(copy, &a, on).unwrap());
         }
     }
+    // No priority question answered: the period's facts, borrowed; an answer builds them.
+    let a = app(Vnd::from_const(900_000_000), None);
+    assert!(matches!(evaluate(pack, &a, TODAY).unwrap().priorities, std::borrow::Cow::Borrowed(_)));
+    let mut answered = a.clone();
+    answered.priority.local_materials_percent = Some(70);
+    let d = evaluate(pack, &answered, TODAY).unwrap();
+    assert!(matches!(d.priorities, std::borrow::Cow::Owned(_)));
+    let local = d.priorities.iter().find(|f| f.id == crate::PriorityId::LocalMaterials).map(|f| f.status);
+    assert_eq!(local, Some(crate::Status::Met), "70 % is above the 60 % in force");
+    assert_eq!(d, evaluate(Box::leak(Box::new(with_change())), &answered, TODAY).unwrap());
 }
