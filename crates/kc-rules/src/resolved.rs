@@ -3,14 +3,15 @@
 //! A pack's values change only on the dates some value starts (its breakpoints). The first
 //! evaluation on a pack cuts its timeline at those dates into [`Period`]s, each holding the
 //! national value in force per parameter (an array indexed by [`ParamId`]), so a look-up is
-//! an index instead of a map search and a scan of the dated values. Texts with figures that
-//! follow from the pack alone (a priority fact's threshold, a cap hint) are written once per
-//! period into memo slots and borrowed by every decision after.
+//! an index instead of a map search and a scan of the dated values. What follows from the
+//! pack alone is made once and borrowed by every decision after: per period, the checked
+//! location test, the conditions' switches, the priority facts and the cap hints; per pack,
+//! each commune's and sector's comparison and reason, and the papers of each set of lines.
 //!
 //! The cache lives in the pack ([`RulePack`]'s skipped field, a `OnceLock`): no global state,
 //! no I/O; it is filled only through `&'static RulePack`, so what it borrows cannot move.
-//! A slot keeps the key it was written for and is used only when the key matches: a text
-//! from the cache is always the text the same figures would build.
+//! A keyed [`Slot`] keeps the key it was written for and is used only when the key matches: a
+//! text from the cache is always the text the same figures would build.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
