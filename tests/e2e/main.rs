@@ -5,6 +5,7 @@
 
 mod adopt;
 mod api;
+mod centres;
 mod changes;
 mod drafts;
 mod export;

@@ -264,6 +264,9 @@ pub async fn render(s: &Session, code: &str, forms: Forms, status: StatusCode) -
                 tbody {
                     tr { th scope="row" { (l.t("Mã hồ sơ", "Receipt")) } td { strong { (r.code) } } }
                     tr { th scope="row" { (l.t("Ngày nhận", "Received")) } td { (when(r.received_at)) } }
+                    @if let Some(c) = &r.centre_id {
+                        tr { th scope="row" { (l.t("Gửi qua trang của", "Sent through the page of")) } td { (s.settings.centre_name(c)) } }
+                    }
                     tr { th scope="row" { (l.t("Người đề nghị", "Applicant")) } td { (name) } }
                     tr { th scope="row" { (l.t("Liên hệ", "Contact")) } td { (phone) @if !email.is_empty() { " · " (email) } } }
                     tr { th scope="row" { (l.t("Địa bàn", "Place")) } td { (place) } }

@@ -125,6 +125,8 @@ pub struct Session {
     pub policy: crate::config::DecisionPolicy,
     /// Largest candidate pack upload, bytes.
     pub upload_limit: usize,
+    /// The settings (the centres' names).
+    pub settings: std::sync::Arc<crate::config::Settings>,
 }
 
 impl Session {
@@ -215,6 +217,7 @@ impl FromRequestParts<AppState> for Session {
                 pack: state.pack,
                 policy: state.settings.decision_policy,
                 upload_limit: state.settings.pack_upload_limit,
+                settings: state.settings.clone(),
             }),
             Ok(None) => Err(to_login()),
             Err(e) => Err(internal(e)),

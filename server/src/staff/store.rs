@@ -370,6 +370,8 @@ pub struct AppRow {
     /// Whether `outcome` and `amount_*` are the adopted decision's.
     pub uses_adopted: bool,
     pub server_pack_id: String,
+    /// The `centre-id` of the page it was sent from.
+    pub centre_id: Option<String>,
     pub contact_json: Option<String>,
     pub answers_json: String,
     pub assigned_to: Option<i64>,
@@ -390,7 +392,7 @@ fn row_columns(db: &Db, c: &Cols) -> String {
          CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS adopted_differs,
          CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS adopted_used,
          {} AS adopted_outcome, {} AS adopted_national, {} AS adopted_local,
-         server_pack_id, CAST(contact AS TEXT) AS contact_text,
+         server_pack_id, centre_id, CAST(contact AS TEXT) AS contact_text,
          CAST(COALESCE((SELECT v.answers FROM application_versions v WHERE v.application_id = applications.id
                         ORDER BY v.version DESC LIMIT 1), answers) AS TEXT) AS answers_text,
          CAST({} AS TEXT) AS decision_text,
@@ -440,6 +442,7 @@ macro_rules! app_row {
             },
             uses_adopted: r.try_get::<i64, _>("adopted_used")? != 0,
             server_pack_id: r.try_get("server_pack_id")?,
+            centre_id: r.try_get("centre_id")?,
             contact_json: r.try_get("contact_text")?,
             answers_json: r.try_get("answers_text")?,
             assigned_to: r.try_get("assigned_to")?,
