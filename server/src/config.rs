@@ -72,7 +72,7 @@ pub struct Settings {
     /// so that the receipts they signed keep verifying.
     pub previous_receipt_keys: Vec<String>,
     /// The names of the centres whose pages embed the widget, by the `centre-id` the widget
-    /// sends: the applicant's receipt page shows the name, not the id.
+    /// sends: the applicant's receipt page and the staff detail page show the name, not the id.
     pub centres: BTreeMap<String, String>,
 }
 
