@@ -12,7 +12,6 @@ use crate::{Basis, CriterionId, Fund, Hint, HintId, Line, ParamId, RulesError, S
 pub(crate) fn hints(ctx: &Ctx<'_>, crits: Criteria<'_>, support: &[SupportResult]) -> Result<Vec<Hint>, RulesError> {
     let app = ctx.app;
     let mut out = Vec::new();
-    let status = |id: CriterionId| crits.status(id);
     for s in support.iter().filter(|s| s.basis == Basis::Computed && s.status != Status::NotMet) {
         let (Some(cap), Some(above)) = (&s.cap, s.cap_binds_above) else {
             continue;
@@ -136,7 +135,7 @@ pub(crate) fn hints(ctx: &Ctx<'_>, crits: Criteria<'_>, support: &[SupportResult
             ),
         });
     }
-    if app.subject == Some(Subject::UnionOfCooperatives) && status(CriterionId::Subject) == Some(Status::NotMet) {
+    if app.subject == Some(Subject::UnionOfCooperatives) && crits.status(CriterionId::Subject) == Some(Status::NotMet) {
         let from = ctx.switch_date(ParamId::UnionOfCooperatives, "true");
         let (vi, en) = from.map_or_else(Default::default, |d| (crate::iso_date::vi(d), crate::iso_date::format(d)));
         out.push(Hint {
@@ -147,7 +146,7 @@ pub(crate) fn hints(ctx: &Ctx<'_>, crits: Criteria<'_>, support: &[SupportResult
             ),
         });
     }
-    if status(CriterionId::SmeSize) == Some(Status::NotMet) {
+    if crits.status(CriterionId::SmeSize) == Some(Status::NotMet) {
         out.push(Hint {
             id: HintId::LargeEnterprise,
             text: Text::fixed(
@@ -191,7 +190,7 @@ pub(crate) fn hints(ctx: &Ctx<'_>, crits: Criteria<'_>, support: &[SupportResult
         CriterionId::NoDoubleFunding,
         CriterionId::TechnologyNewLocally,
     ];
-    let failed = conditions.into_iter().filter(|id| status(*id) == Some(Status::NotMet));
+    let failed = conditions.into_iter().filter(|id| crits.status(*id) == Some(Status::NotMet));
     if failed.clone().next().is_some() {
         let failed: Vec<&str> = failed.map(CriterionId::label_en).collect();
         out.push(Hint {

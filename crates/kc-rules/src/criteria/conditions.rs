@@ -1,4 +1,4 @@
-use super::{R, applies, result, yes_no_cmps, yes_no_index};
+use super::{R, applies, result, yes_no_cmps};
 use crate::Comparison;
 use crate::context::Ctx;
 use crate::resolved::kept;
@@ -12,7 +12,7 @@ struct Condition {
     switch: ParamId,
     lines: Option<fn(Line) -> bool>,
     reasons: [Text; 3],
-    /// The answer compared with "có", by [`yes_no_index`].
+    /// The answer compared with "có", by its status (`Status as usize`).
     compared: [Comparison; 3],
 }
 
@@ -108,12 +108,8 @@ pub(crate) fn conditions(ctx: &Ctx<'_>, out: &mut Vec<CriterionResult>) -> R<()>
             _ => c.technology_new_locally,
         };
         let status = Status::of_answer(answer);
-        let reason = match status {
-            Status::Met => &cond.reasons[0],
-            Status::NotMet => &cond.reasons[1],
-            Status::Unknown => &cond.reasons[2],
-        };
-        let compared = std::slice::from_ref(&cond.compared[yes_no_index(answer)]);
+        let reason = &cond.reasons[status as usize];
+        let compared = std::slice::from_ref(&cond.compared[status as usize]);
         let src = (citation.borrowed(), *confidence);
         out.push(result(ctx, cond.id, &lines, status, reason.borrowed(), compared, src));
     }

@@ -2,7 +2,7 @@ use time::{Date, Month};
 
 use std::borrow::Cow;
 
-use super::{Applies, R, applies, cite, cmp, fixed_cmp, result, rural_line, yes_no_cmps, yes_no_index};
+use super::{Applies, R, applies, cite, cmp, fixed_cmp, result, rural_line, yes_no_cmps};
 use crate::context::Ctx;
 use crate::iso_date;
 use crate::pack::{Commune, Province};
@@ -26,14 +26,14 @@ pub(crate) fn location(ctx: &Ctx<'_>) -> R<Option<CriterionResult>> {
     if ctx.test_2025() { test_2025(ctx, &lines).map(Some) } else { test_2012(ctx, &lines).map(Some) }
 }
 
-/// The craft-village answer compared, by [`yes_no_index`].
+/// The craft-village answer compared, by its status (`Status as usize`).
 static CRAFT_VILLAGE: [Comparison; 3] = yes_no_cmps(QuestionId::CraftVillage, "có");
 
 fn test_2025(ctx: &Ctx<'_>, lines: &Applies) -> R<CriterionResult> {
     let src = cite(ctx.location_test);
     let loc = &ctx.app.location;
     let id = CriterionId::Location;
-    let cv = || CRAFT_VILLAGE[yes_no_index(loc.craft_village)].borrowed();
+    let cv = || CRAFT_VILLAGE[Status::of_answer(loc.craft_village) as usize].borrowed();
     if loc.craft_village == Some(true) {
         let reason = Text::fixed(
             "Cơ sở nằm trong làng nghề được UBND cấp tỉnh công nhận: đạt tiêu chí địa bàn.",

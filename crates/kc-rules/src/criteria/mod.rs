@@ -57,19 +57,12 @@ pub(crate) const fn fixed_cmp(
     }
 }
 
-/// The three comparisons of a yes-no answer with "có" (yes, no, unanswered), indexed like
-/// the statuses [`Status::of_answer`] gives: met, not met, unknown.
+/// The three comparisons of a yes-no answer with `limit` (yes, no, unanswered), indexed by
+/// the status [`Status::of_answer`] gives the answer (`Status as usize`: met, not met,
+/// unknown).
 pub(crate) const fn yes_no_cmps(what: QuestionId, limit: &'static str) -> [Comparison; 3] {
+    const _: () = assert!(Status::Met as usize == 0 && Status::NotMet as usize == 1 && Status::Unknown as usize == 2);
     [fixed_cmp(what, "có", "=", limit), fixed_cmp(what, "không", "=", limit), fixed_cmp(what, "?", "=", limit)]
-}
-
-/// The position of an answer in [`yes_no_cmps`].
-pub(crate) fn yes_no_index(answer: Option<bool>) -> usize {
-    match answer {
-        Some(true) => 0,
-        Some(false) => 1,
-        None => 2,
-    }
 }
 
 /// A yes-no answer as the comparison shows it.
