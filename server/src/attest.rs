@@ -184,11 +184,7 @@ pub fn seal(signer: &Signer, row: &mut NewApplication, code: String) -> Result<(
 
 /// A stored attestation back into its type (`None`: stored before receipts were signed).
 pub fn stored(json: Option<&str>) -> Result<Option<Attestation>, ApiError> {
-    json.map(|j| {
-        serde_json::from_str(j)
-            .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("stored attestation does not parse")))
-    })
-    .transpose()
+    json.map(|j| ApiError::parse_stored("attestation", j)).transpose()
 }
 
 /// The printable receipt's line: the digest's first 16 hex digits and the key id.

@@ -56,6 +56,15 @@ impl From<anyhow::Error> for ApiError {
     }
 }
 
+impl ApiError {
+    /// A JSON document the server stored, read back; one that no longer parses is a 500
+    /// (`stored {what} does not parse`), never the client's fault.
+    pub fn parse_stored<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, ApiError> {
+        serde_json::from_str(text)
+            .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context(format!("stored {what} does not parse"))))
+    }
+}
+
 /// Seconds a client is asked to wait after a 503.
 pub const RETRY_AFTER_UNAVAILABLE: &str = "2";
 

@@ -75,8 +75,7 @@ pub async fn submit(
 }
 
 fn receipt(r: StoredReceipt) -> Result<Receipt, ApiError> {
-    let decision = serde_json::from_str(&r.server_decision_json)
-        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("stored server decision does not parse")))?;
+    let decision = ApiError::parse_stored("server decision", &r.server_decision_json)?;
     Ok(Receipt {
         code: r.receipt_code,
         client_id: r.client_id,
@@ -110,8 +109,8 @@ pub async fn signed(
         code: row.receipt_code,
         client_id: row.client_id,
         received_at: row.received_at,
-        answers: parse_stored("answers", &row.answers_json)?,
-        decision: parse_stored("server decision", &row.server_decision_json)?,
+        answers: ApiError::parse_stored("answers", &row.answers_json)?,
+        decision: ApiError::parse_stored("server decision", &row.server_decision_json)?,
         attestation: crate::attest::stored(row.attestation_json.as_deref())?,
     }))
 }
@@ -187,12 +186,6 @@ const NOT_FOUND: ApiError = ApiError::NotFound { what: "hồ sơ / application" 
 fn receipt_code(receipt: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     let Ok(Path(receipt)) = receipt else { return Err(NOT_FOUND) };
     codes::normalize_receipt(&receipt).ok_or(NOT_FOUND)
-}
-
-/// A stored JSON document back into its type.
-fn parse_stored<T: serde::de::DeserializeOwned>(what: &'static str, text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text)
-        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context(format!("stored {what} does not parse"))))
 }
 
 /// One line is paid by one fund: the larger of the two totals, not their sum.

@@ -80,7 +80,6 @@ pub async fn resume(
 }
 
 fn wire(row: DraftRow) -> Result<ParkedDraft, ApiError> {
-    let application = serde_json::from_str(&row.answers_json)
-        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("stored draft does not parse")))?;
+    let application = ApiError::parse_stored("draft", &row.answers_json)?;
     Ok(ParkedDraft { resume_code: row.resume_code, client_id: row.client_id, application, expires_at: row.expires_at })
 }

@@ -71,10 +71,6 @@ async fn receipt_page(State(state): State<AppState>, code: &str, lang: Option<&s
     Ok(response)
 }
 
-fn internal(e: serde_json::Error, what: &str) -> ApiError {
-    ApiError::Internal(anyhow::Error::new(e).context(format!("stored {what} does not parse")))
-}
-
 /// `700.000.000 đ (Bảy trăm triệu đồng)`.
 fn amount(v: Vnd) -> String {
     let words = vnd_in_words(v);
@@ -125,11 +121,10 @@ fn render(
     adopted: &str,
 ) -> Result<String, ApiError> {
     let t = |vi, en| lang.t(vi, en);
-    let app: Application = serde_json::from_str(&row.answers_json).map_err(|e| internal(e, "answers"))?;
-    let decision: Decision =
-        serde_json::from_str(&row.server_decision_json).map_err(|e| internal(e, "server decision"))?;
+    let app: Application = ApiError::parse_stored("answers", &row.answers_json)?;
+    let decision: Decision = ApiError::parse_stored("server decision", &row.server_decision_json)?;
     let contact: Option<Contact> =
-        row.contact_json.as_deref().map(serde_json::from_str).transpose().map_err(|e| internal(e, "contact"))?;
+        row.contact_json.as_deref().map(|j| ApiError::parse_stored("contact", j)).transpose()?;
 
     let mut dl = String::new();
     let mut item = |term: &str, value: String| dl.push_str(&format!("<dt>{}</dt><dd>{value}</dd>", esc(term)));

@@ -78,9 +78,7 @@ pub fn value(app: &Application, id: &str, lang: Lang) -> Option<String> {
         }),
         "location.difficult_area" => yn(loc.difficult_area),
         "location.old_unit" => loc.old_unit.map(|u| labels::label(lang, Kind::OldUnit, &enum_id(&u))),
-        "location.ward_converted_on" => {
-            loc.ward_converted_on.map(|d| format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year()))
-        }
+        "location.ward_converted_on" => loc.ward_converted_on.map(kc_rules::iso_date::vi),
         "sector" => app.sector.as_ref().map(|s| match pack.sector(s) {
             Some(x) => lang.t(&x.label_vi, &x.label_en).to_owned(),
             None => s.clone(),

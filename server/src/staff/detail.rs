@@ -100,7 +100,7 @@ fn support_cell(lang: Lang, d: &Decision, line: kc_rules::Line, fund: Fund) -> M
             return html! {
                 strong { (a.to_string()) }
                 @if sr.cap_applied { " " span.muted { (lang.t("(áp mức trần)", "(cap applied)")) } }
-                @if let Some(n) = &sr.note { br; span.muted { (lang.t(&n.vi, &n.en)) } }
+                @if let Some(n) = &sr.note { br; span.muted { (lang.text(&n)) } }
             };
         }
         (None, Status::NotMet, _) => {
@@ -132,7 +132,7 @@ fn support_cell(lang: Lang, d: &Decision, line: kc_rules::Line, fund: Fund) -> M
         (None, Status::Unknown, _) => lang.t("Cần thêm thông tin để tính.", "More answers are needed.").to_owned(),
         (None, Status::Met, Basis::Computed) => lang.t("Không có số tiền.", "No amount.").to_owned(),
     };
-    let note = sr.note.as_ref().map(|n| lang.t(&n.vi, &n.en).to_owned());
+    let note = sr.note.as_ref().map(|n| lang.text(&n).to_owned());
     html! {
         span.muted { (lang.t("Không có số tiền", "No amount")) ": " (why) }
         @if let Some(n) = note { br; span.muted { (n) } }
@@ -156,7 +156,7 @@ fn criteria_table(lang: Lang, d: &Decision, caption: &str) -> Markup {
                     tr {
                         th scope="row" { (labels::label(lang, Kind::Criterion, &c.id)) }
                         td { (mark(lang, c.status)) }
-                        td { (lang.t(&c.reason.vi, &c.reason.en)) }
+                        td { (lang.text(&c.reason)) }
                         td { (c.citation.to_string()) br; span.muted { "(" (confidence(lang, c.confidence)) ")" } }
                     }
                 }
@@ -490,12 +490,12 @@ fn slip(
             h2 { (l.t("Tiêu chí", "Criteria")) }
             ul {
                 @for c in &dec.criteria {
-                    li { (mark(l, c.status)) " " strong { (labels::label(l, Kind::Criterion, &c.id)) } " — " (l.t(&c.reason.vi, &c.reason.en)) " (" (c.citation.to_string()) ")" }
+                    li { (mark(l, c.status)) " " strong { (labels::label(l, Kind::Criterion, &c.id)) } " — " (l.text(&c.reason)) " (" (c.citation.to_string()) ")" }
                 }
             }
             @if !dec.papers.is_empty() {
                 h2 { (l.t("Giấy tờ cần mang theo", "Papers to bring")) }
-                ol { @for p in dec.papers.iter() { li { (l.t(&p.label.vi, &p.label.en)) } } }
+                ol { @for p in dec.papers.iter() { li { (l.text(&p.label)) } } }
             }
             p.muted { (l.t("Kết quả tự kiểm tra chỉ để tham khảo; trung tâm xét duyệt theo hồ sơ đề án.", "The self-check is for guidance; the centre decides on the full dossier.")) " · " (l.t("bộ quy tắc", "rule pack")) " " (l.text(&kc_rules::pack_label(&dec.pack_id))) }
         }

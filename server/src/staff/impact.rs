@@ -407,7 +407,7 @@ fn render(
                             tr {
                                 th scope="row" { a href={ "/staff/applications/" (url_enc(&c.receipt_code)) } { (c.receipt_code) } }
                                 td { (province_name(c.province_code.map(i64::from))) }
-                                td { (format!("{:02}/{:02}/{}", c.as_of.day(), u8::from(c.as_of.month()), c.as_of.year())) }
+                                td { (kc_rules::iso_date::vi(c.as_of)) }
                                 td {
                                     @if c.impact.outcome_before == c.impact.outcome_after { (outcome(l, c.impact.outcome_after)) }
                                     @else { strong { (outcome(l, c.impact.outcome_before)) " → " (outcome(l, c.impact.outcome_after)) } }

@@ -237,7 +237,7 @@ fn decision_view(lang: Lang, d: &Decision, has_lines: bool) -> Html {
                     lang.pick("Bộ quy định", "Rule pack"),
                     lang.text(&kc_rules::pack_label(&d.pack_id)),
                     lang.pick("áp dụng ngày", "as of"),
-                    format_date(d.as_of),
+                    kc_rules::iso_date::vi(d.as_of),
                 ) }
             </p>
             if has_lines {
@@ -247,11 +247,6 @@ fn decision_view(lang: Lang, d: &Decision, has_lines: bool) -> Html {
             }
         </>
     }
-}
-
-/// `15/01/2026`.
-pub(crate) fn format_date(d: time::Date) -> String {
-    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
 }
 
 /// The result panel.
